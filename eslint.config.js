@@ -1,0 +1,23 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'src/generated/**', 'node_modules/**', 'data/**', 'coverage/**', 'test/artifacts/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Every Kibo call goes through the shared client in src/kibo, which owns timeouts, tokens and retries.
+    files: ['src/**/*.ts'],
+    ignores: ['src/kibo/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'undici', message: 'Call Kibo through src/kibo.' }] }],
+      'no-restricted-globals': ['error', { name: 'fetch', message: 'Call Kibo through src/kibo.' }],
+    },
+  },
+);

@@ -1,0 +1,188 @@
+import { z } from 'zod';
+
+/**
+ * Validated, frozen gateway configuration. It is read from the environment once at start; nothing else in
+ * `src/` reads `process.env`.
+ */
+export interface GatewayConfig {
+  host: string;
+  port: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Set by `npm run demo`: relaxes the checks that protect a production deployment. */
+  demoMode: boolean;
+  /** The credential built from the `KIBO_*` variables, or undefined when they are not set. */
+  environmentCredential: EnvironmentCredential | undefined;
+  kibo: KiboClientSettings;
+  /** When false, every nested lookup makes its own upstream call; kept only to measure batching. */
+  batching: boolean;
+}
+
+/** Kibo application credential and tenant context taken from the `KIBO_*` variables. */
+export interface EnvironmentCredential {
+  clientId: string;
+  clientSecret: string;
+  tenantId: number;
+  siteId: number | undefined;
+  masterCatalogId: number | undefined;
+  catalogId: number | undefined;
+  /** Origin of the tenant or site API host, without `/api`; undefined means it is looked up from the tenant. */
+  apiHost: string | undefined;
+  /** Origin of the host that issues tokens, without `/api`. */
+  authHost: string;
+}
+
+/** Settings of the shared Kibo HTTP client. */
+export interface KiboClientSettings {
+  /** Renew a token this many seconds before Kibo's `expires_in` runs out. */
+  tokenRefreshMarginSeconds: number;
+  /** Limit on one upstream call, from sending the request to reading the whole body, in milliseconds. */
+  requestTimeoutMs: number;
+  connectTimeoutMs: number;
+  /** Upstream response bodies larger than this many bytes are rejected. */
+  maxResponseBytes: number;
+  /** How long the tenant lookup (API host, sites, catalogs) is cached, in seconds. */
+  tenantCacheSeconds: number;
+  /** Which Inventory-service item field carries the product code. */
+  inventoryItemKey: 'upc' | 'partNumber' | 'sku';
+  /** Use `field in [a,b]` in batched filters instead of `field eq a or field eq b`. */
+  filterInLists: boolean;
+  /** Largest number of codes put into one batched filter, which keeps upstream URLs short. */
+  filterBatchSize: number;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const DEFAULT_AUTH_HOST = 'https://home.mozu.com';
+
+const booleanText = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
+  .transform((value) => ['true', '1', 'yes', 'on'].includes(value));
+
+const integerText = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const optionalId = integerText(1, Number.MAX_SAFE_INTEGER).optional();
+
+/** Origin of an absolute https URL (plain http only for loopback), with any trailing `/api` or `/` removed. */
+export const hostUrl = z.string().transform((value, ctx) => {
+  const parsed = URL.canParse(value) ? new URL(value) : undefined;
+  if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
+    ctx.addIssue({ code: 'custom', message: 'must be an absolute https:// URL' });
+    return z.NEVER;
+  }
+  if (parsed.protocol === 'http:' && !isLoopbackHost(parsed.hostname)) {
+    ctx.addIssue({ code: 'custom', message: 'must use https:// (plain http:// is allowed only for loopback hosts)' });
+    return z.NEVER;
+  }
+  if (parsed.search || parsed.hash || parsed.username || parsed.password) {
+    ctx.addIssue({ code: 'custom', message: 'must not contain credentials, a query string or a fragment' });
+    return z.NEVER;
+  }
+  const path = parsed.pathname.replace(/\/+$/, '').replace(/\/api$/i, '');
+  if (path !== '') {
+    ctx.addIssue({ code: 'custom', message: 'must be a bare origin such as https://t12345-s23456.sandbox.mozu.com' });
+    return z.NEVER;
+  }
+  return parsed.origin;
+});
+
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+}
+
+const environmentSchema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: integerText(0, 65535).default(4000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  GATEWAY_DEMO: booleanText.default(false),
+  GATEWAY_BATCHING: booleanText.default(true),
+  KIBO_CLIENT_ID: z.string().trim().min(1).optional(),
+  KIBO_CLIENT_SECRET: z.string().min(1).optional(),
+  KIBO_TENANT_ID: optionalId,
+  KIBO_SITE_ID: optionalId,
+  KIBO_MASTER_CATALOG_ID: optionalId,
+  KIBO_CATALOG_ID: optionalId,
+  KIBO_API_HOST: hostUrl.optional(),
+  KIBO_AUTH_HOST: hostUrl.default(DEFAULT_AUTH_HOST),
+  KIBO_TOKEN_REFRESH_MARGIN_SECONDS: integerText(0, 3000).default(300),
+  KIBO_REQUEST_TIMEOUT_MS: integerText(100, 300_000).default(15_000),
+  KIBO_CONNECT_TIMEOUT_MS: integerText(100, 60_000).default(5_000),
+  KIBO_MAX_RESPONSE_BYTES: integerText(1024, 512 * 1024 * 1024).default(32 * 1024 * 1024),
+  KIBO_TENANT_CACHE_SECONDS: integerText(0, 86_400).default(3_600),
+  KIBO_INVENTORY_ITEM_KEY: z.enum(['upc', 'partNumber', 'sku']).default('upc'),
+  KIBO_FILTER_IN_LISTS: booleanText.default(false),
+  KIBO_FILTER_BATCH_SIZE: integerText(1, 200).default(50),
+});
+
+type EnvironmentInput = z.input<typeof environmentSchema>;
+
+/**
+ * Validates the environment and returns the frozen configuration.
+ * @throws ConfigError naming each invalid variable and what it must be; the message never echoes a secret.
+ */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(environmentSchema.shape)) {
+    const value = environment[key];
+    // An empty variable counts as unset, the way shells and container runtimes usually mean it.
+    if (value !== undefined && value !== '') input[key] = value;
+  }
+
+  const parsed = environmentSchema.safeParse(input as EnvironmentInput);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+
+  return Object.freeze({
+    host: env.HOST,
+    port: env.PORT,
+    logLevel: env.LOG_LEVEL,
+    demoMode: env.GATEWAY_DEMO,
+    batching: env.GATEWAY_BATCHING,
+    environmentCredential: readEnvironmentCredential(env),
+    kibo: Object.freeze({
+      tokenRefreshMarginSeconds: env.KIBO_TOKEN_REFRESH_MARGIN_SECONDS,
+      requestTimeoutMs: env.KIBO_REQUEST_TIMEOUT_MS,
+      connectTimeoutMs: env.KIBO_CONNECT_TIMEOUT_MS,
+      maxResponseBytes: env.KIBO_MAX_RESPONSE_BYTES,
+      tenantCacheSeconds: env.KIBO_TENANT_CACHE_SECONDS,
+      inventoryItemKey: env.KIBO_INVENTORY_ITEM_KEY,
+      filterInLists: env.KIBO_FILTER_IN_LISTS,
+      filterBatchSize: env.KIBO_FILTER_BATCH_SIZE,
+    }),
+  });
+}
+
+function readEnvironmentCredential(env: z.output<typeof environmentSchema>): EnvironmentCredential | undefined {
+  const required = {
+    KIBO_CLIENT_ID: env.KIBO_CLIENT_ID,
+    KIBO_CLIENT_SECRET: env.KIBO_CLIENT_SECRET,
+    KIBO_TENANT_ID: env.KIBO_TENANT_ID,
+  };
+  const missing = Object.entries(required)
+    .filter(([, value]) => value === undefined)
+    .map(([key]) => key);
+  if (missing.length === 3) return undefined;
+  if (missing.length > 0) {
+    throw new ConfigError(
+      `Invalid configuration:\n  ${missing.join(', ')}: missing; KIBO_CLIENT_ID, KIBO_CLIENT_SECRET and ` +
+        'KIBO_TENANT_ID must be set together',
+    );
+  }
+  return Object.freeze({
+    clientId: env.KIBO_CLIENT_ID!,
+    clientSecret: env.KIBO_CLIENT_SECRET!,
+    tenantId: env.KIBO_TENANT_ID!,
+    siteId: env.KIBO_SITE_ID,
+    masterCatalogId: env.KIBO_MASTER_CATALOG_ID,
+    catalogId: env.KIBO_CATALOG_ID,
+    apiHost: env.KIBO_API_HOST,
+    authHost: env.KIBO_AUTH_HOST,
+  });
+}

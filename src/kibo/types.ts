@@ -1,0 +1,46 @@
+/**
+ * A Kibo application credential with its tenant context: everything the client needs to call Kibo for it.
+ * Environment credentials and stored credentials both resolve to this shape.
+ */
+export interface KiboCredential {
+  /** Stable id of the credential; part of every token and cache key, so two credentials never share one. */
+  id: string;
+  clientId: string;
+  clientSecret: string;
+  tenantId: number;
+  siteId?: number | undefined;
+  masterCatalogId?: number | undefined;
+  catalogId?: number | undefined;
+  /** Origin of the tenant or site API host (no `/api`); when absent it is looked up from the tenant. */
+  apiHost?: string | undefined;
+  /** Origin of the host that issues application tokens (no `/api`). */
+  authHost: string;
+}
+
+/** Kibo's paged list envelope, shared by catalog, order and customer collections. */
+export interface KiboPage<T> {
+  startIndex: number;
+  pageSize: number;
+  pageCount: number;
+  totalCount: number;
+  items: T[];
+}
+
+/** Paging, sorting and filtering parameters of Kibo's list endpoints. */
+export interface KiboListParams {
+  startIndex?: number;
+  /** At most 200, Kibo's documented maximum; larger values are clamped by the client. */
+  pageSize?: number;
+  sortBy?: string;
+  /** A filter expression built by the filter builder in `filter.ts`, never a raw client string. */
+  filter?: string;
+  q?: string;
+}
+
+/** Per-call options that come from the GraphQL request. */
+export interface KiboCallOptions {
+  /** Aborted when the GraphQL request ends or its client disconnects. */
+  signal?: AbortSignal | undefined;
+  /** Request id forwarded to Kibo as `x-request-id` and written to every log line of the call. */
+  requestId?: string | undefined;
+}
