@@ -46,8 +46,10 @@ export interface KiboClientSettings {
   inventoryItemKey: 'upc' | 'partNumber' | 'sku';
   /** Use `field in [a,b]` in batched filters instead of `field eq a or field eq b`. */
   filterInLists: boolean;
-  /** Largest number of codes put into one batched filter, which keeps upstream URLs short. */
+  /** Largest number of keys one batched lookup asks for; at most 200, Kibo's page size limit. */
   filterBatchSize: number;
+  /** Largest URL-encoded length of one batched filter, which keeps upstream URLs within a few KB. */
+  filterMaxLength: number;
 }
 
 export class ConfigError extends Error {
@@ -115,7 +117,8 @@ const environmentSchema = z.object({
   KIBO_TENANT_CACHE_SECONDS: integerText(0, 86_400).default(3_600),
   KIBO_INVENTORY_ITEM_KEY: z.enum(['upc', 'partNumber', 'sku']).default('upc'),
   KIBO_FILTER_IN_LISTS: booleanText.default(false),
-  KIBO_FILTER_BATCH_SIZE: integerText(1, 200).default(50),
+  KIBO_FILTER_BATCH_SIZE: integerText(1, 200).default(200),
+  KIBO_FILTER_MAX_LENGTH: integerText(256, 65_536).default(4_096),
 });
 
 type EnvironmentInput = z.input<typeof environmentSchema>;
@@ -155,6 +158,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Gatewa
       inventoryItemKey: env.KIBO_INVENTORY_ITEM_KEY,
       filterInLists: env.KIBO_FILTER_IN_LISTS,
       filterBatchSize: env.KIBO_FILTER_BATCH_SIZE,
+      filterMaxLength: env.KIBO_FILTER_MAX_LENGTH,
     }),
   });
 }

@@ -44,3 +44,20 @@ export interface KiboCallOptions {
   /** Request id forwarded to Kibo as `x-request-id` and written to every log line of the call. */
   requestId?: string | undefined;
 }
+
+/** Options of a POST call. */
+export interface KiboPostOptions extends KiboCallOptions {
+  /**
+   * Marks a POST that only reads (for example an inventory query), so that it may be retried and replayed after a
+   * 401. Leave unset for writes: a write is never sent twice.
+   */
+  idempotent?: boolean | undefined;
+}
+
+/** Result of requesting a fresh token for a credential; the token itself stays inside `src/kibo`. */
+export interface TokenCheck {
+  /** When the new token expires, from Kibo's `expires_in`. */
+  expiresAt: Date;
+  /** Time the token request took, in milliseconds. */
+  durationMs: number;
+}

@@ -1,0 +1,88 @@
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
+import type { GatewayConfig } from './config.js';
+import { createKiboApi, type KiboApi } from './kibo/api.js';
+import type { KiboClient } from './kibo/client.js';
+import type { KiboCredential } from './kibo/types.js';
+import { createLoaders, type Loaders } from './loaders/index.js';
+
+/** Finds the Kibo credential a request asked for, or the default one when it named none. */
+export interface CredentialResolver {
+  /**
+   * @param selector the `X-Kibo-Credential` header: a credential id or name.
+   * @throws GatewayError coded CREDENTIAL_NOT_FOUND when no credential matches; never falls back to another one.
+   */
+  resolve(selector: string | undefined): Promise<KiboCredential>;
+}
+
+/** The Kibo credential of one request with the API facade and DataLoaders bound to it. */
+export interface CommerceSession {
+  credential: KiboCredential;
+  api: KiboApi;
+  loaders: Loaders;
+}
+
+/** Per-request context handed to every resolver. */
+export interface GatewayContext {
+  requestId: string;
+  /** Child logger that writes the request id on every line. */
+  logger: FastifyBaseLogger;
+  /** Aborted when the client disconnects, which aborts the request's upstream calls. */
+  signal: AbortSignal;
+  config: GatewayConfig;
+  /** Value of the `X-Kibo-Credential` header, if the request sent one. */
+  credentialSelector: string | undefined;
+  /**
+   * Resolves the request's credential and builds its API facade and loaders on first use. Credential
+   * management operations never call it, so an unknown credential fails only the commerce fields.
+   */
+  commerce(): Promise<CommerceSession>;
+}
+
+export interface ContextDependencies {
+  config: GatewayConfig;
+  kibo: KiboClient;
+  credentials: CredentialResolver;
+}
+
+export const CREDENTIAL_HEADER = 'x-kibo-credential';
+
+/** Builds the function the HTTP integration calls once per GraphQL request. */
+export function createContextFactory(dependencies: ContextDependencies) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<GatewayContext> => {
+    const abort = new AbortController();
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) abort.abort(new Error('client disconnected'));
+    });
+
+    const header = request.headers[CREDENTIAL_HEADER];
+    const credentialSelector = typeof header === 'string' && header.trim() !== '' ? header.trim() : undefined;
+    const requestId = String(request.id);
+    const logger = request.log;
+
+    let session: Promise<CommerceSession> | undefined;
+    const commerce = () => {
+      session ??= openSession(dependencies, credentialSelector, { requestId, signal: abort.signal });
+      return session;
+    };
+
+    return {
+      requestId,
+      logger,
+      signal: abort.signal,
+      config: dependencies.config,
+      credentialSelector,
+      commerce,
+    };
+  };
+}
+
+async function openSession(
+  dependencies: ContextDependencies,
+  selector: string | undefined,
+  callOptions: { requestId: string; signal: AbortSignal },
+): Promise<CommerceSession> {
+  const credential = await dependencies.credentials.resolve(selector);
+  const api = createKiboApi(dependencies.kibo, credential, callOptions);
+  const loaders = createLoaders(api, dependencies.config);
+  return { credential, api, loaders };
+}

@@ -1,0 +1,68 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError } from 'graphql';
+import type { GatewayContext } from '../context.js';
+import { ErrorCode, GatewayError, KiboError } from '../errors.js';
+
+/** Codes whose errors clients may see as raised; anything else is masked. */
+const PUBLIC_CODES = new Set<string>(Object.values(ErrorCode));
+
+/** Extension keys a client may see; the rest (stack traces, upstream details) are dropped. */
+const PUBLIC_EXTENSIONS = ['code', 'kiboCorrelationId', 'kiboErrorCode', 'retryAfter', 'field'] as const;
+
+const MASKED_MESSAGE = 'Internal server error.';
+
+/**
+ * Formats every error before it leaves the gateway. Errors the gateway raised on purpose keep their message
+ * and code; errors of Apollo's own request pipeline keep theirs; everything else becomes a generic
+ * INTERNAL_SERVER_ERROR, so no upstream URL, header, body, token or stack trace reaches a client. The original
+ * is logged by {@link errorLoggingPlugin}, because Apollo gives this hook no request context.
+ */
+export function formatGatewayError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  try {
+    const original = unwrapResolverError(error);
+    const code = formatted.extensions?.code;
+    const isPublic =
+      original instanceof GatewayError || (typeof code === 'string' && PUBLIC_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR);
+    if (!isPublic) {
+      return { message: MASKED_MESSAGE, locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+    }
+
+    const extensions: Record<string, unknown> = {};
+    for (const key of PUBLIC_EXTENSIONS) {
+      if (formatted.extensions?.[key] !== undefined) extensions[key] = formatted.extensions[key];
+    }
+    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
+  } catch {
+    // Formatting must never throw, or Apollo would answer with its own generic error.
+    return { message: MASKED_MESSAGE, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+  }
+}
+
+/**
+ * Logs every error of a GraphQL request once, with the request id: unexpected errors at `error` with the
+ * original, upstream failures at `warn`, and client mistakes such as NOT_FOUND or BAD_USER_INPUT at `debug`.
+ */
+export function errorLoggingPlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue, operationName }) {
+          for (const error of errors) {
+            const original = unwrapResolverError(error);
+            const details = { operationName, path: error.path?.join('.'), code: error.extensions.code };
+            if (original instanceof KiboError && (original.status === undefined || original.status >= 429)) {
+              contextValue.logger.warn({ ...details, kiboStatus: original.status, kiboCorrelationId: original.correlationId }, 'Kibo call failed');
+            } else if (original instanceof GatewayError) {
+              contextValue.logger.debug(details, original.message);
+            } else if (error.extensions.code && error.extensions.code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+              contextValue.logger.debug(details, error.message);
+            } else {
+              contextValue.logger.error({ ...details, err: original }, 'Unexpected error while resolving a GraphQL request');
+            }
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { GatewayConfig } from './config.js';
+import { createContextFactory, type CredentialResolver, type GatewayContext } from './context.js';
+import type { Resolvers } from './generated/graphql.js';
+import { errorLoggingPlugin, formatGatewayError } from './graphql/error-format.js';
+import { KiboClient } from './kibo/client.js';
+import type { Logger } from './logger.js';
+import { createResolvers } from './resolvers/index.js';
+
+export interface GatewayOptions {
+  config: GatewayConfig;
+  logger: Logger;
+  credentials: CredentialResolver;
+  /** Shared Kibo client; one is created from the configuration when absent. */
+  kibo?: KiboClient;
+  /** Resolvers of further domains, merged with the commerce domains. */
+  extraResolvers?: Resolvers[];
+}
+
+export interface Gateway {
+  app: FastifyInstance;
+  kibo: KiboClient;
+  /** Starts listening; returns the base URL such as `http://127.0.0.1:4000`. */
+  listen(): Promise<string>;
+  /** Stops accepting requests, lets in-flight ones finish and closes the Kibo client. */
+  close(): Promise<void>;
+}
+
+export const GRAPHQL_PATH = '/graphql';
+
+const SCHEMA_DIRECTORY = new URL('../schema/', import.meta.url);
+
+/** Reads the SDL files, one per domain, from the top-level `schema/` folder. */
+export function loadTypeDefs(directory: URL = SCHEMA_DIRECTORY): string[] {
+  return readdirSync(directory)
+    .filter((name) => name.endsWith('.graphql'))
+    .sort()
+    .map((name) => readFileSync(new URL(name, directory), 'utf8'));
+}
+
+/** Builds the gateway's HTTP server and Apollo Server without listening yet. */
+export async function createGateway(options: GatewayOptions): Promise<Gateway> {
+  const { config, logger } = options;
+  const kibo = options.kibo ?? new KiboClient({ settings: config.kibo, logger });
+
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    genReqId: (request) => acceptedRequestId(request.headers['x-request-id']) ?? randomUUID(),
+    // GraphQL documents are small; a larger body is rejected before it is parsed.
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', String(request.id));
+  });
+
+  const apollo = new ApolloServer<GatewayContext>({
+    typeDefs: loadTypeDefs(),
+    resolvers: createResolvers(options.extraResolvers),
+    formatError: formatGatewayError,
+    includeStacktraceInErrorResponses: false,
+    hideSchemaDetailsFromClientErrors: !config.demoMode,
+    stopOnTerminationSignals: false,
+    logger,
+    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginLandingPageDisabled(), errorLoggingPlugin()],
+  });
+  await apollo.start();
+
+  await app.register(fastifyApollo(apollo), {
+    path: GRAPHQL_PATH,
+    method: ['GET', 'POST', 'OPTIONS'],
+    context: createContextFactory({ config, kibo, credentials: options.credentials }),
+  });
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  return {
+    app,
+    kibo,
+    async listen() {
+      await app.listen({ host: config.host, port: config.port });
+      const address = app.server.address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+      return `http://${host}:${port}`;
+    },
+    async close() {
+      await app.close();
+      await kibo.close();
+    },
+  };
+}
+
+/** Keeps a caller's request id only when it is short and plain, so it is safe to log and echo. */
+function acceptedRequestId(header: string | string[] | undefined): string | undefined {
+  return typeof header === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(header) ? header : undefined;
+}
