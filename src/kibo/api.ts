@@ -1,7 +1,15 @@
 import { ErrorCode, KiboError } from '../errors.js';
 import type { KiboClient } from './client.js';
 import { chunk } from './filter.js';
-import type { InventoryRequest, KiboCart, KiboCustomer, KiboInventoryRow, KiboOrder, KiboProduct, Tenant } from './models.js';
+import type {
+  InventoryRequest,
+  KiboCart,
+  KiboCustomer,
+  KiboInventoryRow,
+  KiboOrder,
+  KiboProduct,
+  Tenant,
+} from './models.js';
 import { kiboPath, KiboPathError, MAX_PAGE_SIZE, type KiboPath, type KiboQuery } from './path.js';
 import type { KiboCallOptions, KiboCredential, KiboListParams, KiboPage } from './types.js';
 
@@ -53,7 +61,8 @@ export function createKiboApi(client: KiboClient, credential: KiboCredential, op
   return {
     products: {
       list: (params) => list<KiboProduct>(kiboPath`/commerce/catalog/admin/products`, params),
-      get: (productCode) => nullWhenNotFound(() => get<KiboProduct>(kiboPath`/commerce/catalog/admin/products/${productCode}`)),
+      get: (productCode) =>
+        nullWhenNotFound(() => get<KiboProduct>(kiboPath`/commerce/catalog/admin/products/${productCode}`)),
     },
     orders: {
       list: (params) => list<KiboOrder>(kiboPath`/commerce/orders`, params),
@@ -82,10 +91,11 @@ export function createKiboApi(client: KiboClient, credential: KiboCredential, op
 }
 
 /**
- * Queries the Inventory service in groups of at most 200 items. The call only reads, so it is marked idempotent
- * and may be retried.
- * NOTE: Only the first page of result rows is read (pageSize 200), and Kibo documents a `limit` on results that
- * "defaults to 100 for most". An item stocked at many locations can therefore lose rows.
+ * Queries the Inventory service in groups of at most 200 items, reading each group's rows page by page until a
+ * page comes back short, so no row is lost however many locations stock an item. The call only reads, so it
+ * is marked idempotent and may be retried.
+ * NOTE: Kibo does not document the largest `pageSize` it honours; `inventoryPageSize` must not exceed it, or
+ * Kibo's shorter pages would look like the last one.
  */
 async function queryInventory(
   client: KiboClient,
@@ -93,26 +103,44 @@ async function queryInventory(
   options: KiboCallOptions,
   query: InventoryQuery,
 ): Promise<KiboInventoryRow[]> {
-  const itemKey = client.settings.inventoryItemKey;
+  const { inventoryItemKey: itemKey, inventoryPageSize: pageSize, inventoryMaxPages: maxPages } = client.settings;
   const locations = query.locationCodes === undefined ? [] : [...new Set(query.locationCodes)];
   const path = kiboPath`/commerce/inventory/v5/inventory`;
 
-  const pages = await Promise.all(
-    chunk(query.productCodes, MAX_PAGE_SIZE).map(async (codes) => {
-      const body: InventoryRequest = {
-        type: 'ANY',
-        items: codes.map((code) => ({ [itemKey]: code, quantity: 1 })),
-        pageSize: MAX_PAGE_SIZE,
-      };
-      if (locations.length > 0) body.locationWhitelist = locations;
-      const rows = await client.post<unknown>(credential, path, body, { ...options, idempotent: true });
-      if (!Array.isArray(rows)) {
-        throw new KiboError(ErrorCode.KIBO_BAD_RESPONSE, "Kibo's inventory response is not a JSON array.", { status: 200 });
+  const readPage = async (codes: string[], pageNum: number): Promise<KiboInventoryRow[]> => {
+    const body: InventoryRequest = {
+      type: 'ANY',
+      items: codes.map((code) => ({ [itemKey]: code, quantity: 1 })),
+      // `limit` caps results; it is set to the page size so that it never cuts a page short.
+      limit: pageSize,
+      pageSize,
+      pageNum,
+    };
+    if (locations.length > 0) body.locationWhitelist = locations;
+    const rows = await client.post<unknown>(credential, path, body, { ...options, idempotent: true });
+    if (!Array.isArray(rows)) {
+      const message = "Kibo's inventory response is not a JSON array.";
+      throw new KiboError(ErrorCode.KIBO_BAD_RESPONSE, message, { status: 200 });
+    }
+    return rows as KiboInventoryRow[];
+  };
+
+  const groups = await Promise.all(
+    chunk([...new Set(query.productCodes)], MAX_PAGE_SIZE).map(async (codes) => {
+      const rows: KiboInventoryRow[] = [];
+      // Kibo's own export tooling numbers inventory pages from 1.
+      for (let pageNum = 1; pageNum <= maxPages; pageNum += 1) {
+        const page = await readPage(codes, pageNum);
+        rows.push(...page);
+        if (page.length < pageSize) return rows;
       }
-      return rows as KiboInventoryRow[];
+      throw new KiboError(
+        ErrorCode.KIBO_RESPONSE_TOO_LARGE,
+        `Kibo's inventory answer has more than ${maxPages} pages; ask for fewer products or locations.`,
+      );
     }),
   );
-  return pages.flat();
+  return groups.flat();
 }
 
 function listQuery(params: KiboListParams = {}): KiboQuery {
@@ -130,7 +158,8 @@ function listQuery(params: KiboListParams = {}): KiboQuery {
  * @throws KiboError KIBO_BAD_RESPONSE when the body is not an object or `items` is not an array.
  */
 function toPage<T>(body: unknown, params: KiboListParams | undefined): KiboPage<T> {
-  const record = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+  const isObject = typeof body === 'object' && body !== null && !Array.isArray(body);
+  const record = isObject ? (body as Record<string, unknown>) : undefined;
   const items = record?.items ?? [];
   if (record === undefined || !Array.isArray(items)) {
     throw new KiboError(ErrorCode.KIBO_BAD_RESPONSE, "Kibo's list response has no items array.", { status: 200 });

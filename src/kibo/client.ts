@@ -4,7 +4,7 @@ import type { Logger } from '../logger.js';
 import { ErrorCode, KiboError } from '../errors.js';
 import { CallDeadline } from './deadline.js';
 import { headerValue, kiboErrorFromResponse, type UpstreamResponse } from './errors.js';
-import { logFailure } from './failure-log.js';
+import { runLogged } from './failure-log.js';
 import { createHttpSend, createKiboAgent } from './http.js';
 import type { Tenant } from './models.js';
 import { buildQueryString, kiboPath, type KiboPath, type KiboQuery } from './path.js';
@@ -35,7 +35,21 @@ export interface KiboClientOptions {
   random?: (() => number) | undefined;
 }
 
+/** A data call before it is addressed to a host. */
+interface CallRequest {
+  method: 'GET' | 'POST';
+  path: KiboPath;
+  query: KiboQuery | undefined;
+  body: string | undefined;
+  idempotent: boolean;
+}
+
 const REQUEST_ID_PATTERN = /^[\x21-\x7e]{1,200}$/;
+
+/** Returns the request id when it is printable ASCII of sane length, so it is a valid header value. */
+function forwardableRequestId(requestId: string | undefined): string | undefined {
+  return requestId !== undefined && REQUEST_ID_PATTERN.test(requestId) ? requestId : undefined;
+}
 
 /**
  * The one authenticated HTTP client of the gateway for Kibo's REST API. It owns the connection pool, the
@@ -133,14 +147,13 @@ export class KiboClient {
 
   private async call<T>(
     credential: KiboCredential,
-    request: { method: 'GET' | 'POST'; path: KiboPath; query: KiboQuery | undefined; body: string | undefined; idempotent: boolean },
+    request: CallRequest,
     options: KiboCallOptions,
   ): Promise<T> {
-    const requestId = options.requestId !== undefined && REQUEST_ID_PATTERN.test(options.requestId) ? options.requestId : undefined;
-    const log = this.logger.child({ requestId, credentialId: credential.id, method: request.method, route: request.path.route });
-    const deadline = new CallDeadline(this.callTimeoutMs, options.signal);
-    const startedAt = Date.now();
-    try {
+    const requestId = forwardableRequestId(options.requestId);
+    const route = request.path.route;
+    const log = this.logger.child({ requestId, credentialId: credential.id, method: request.method, route });
+    return runLogged(log, this.callTimeoutMs, options.signal, async (deadline) => {
       const context = await this.tenants.resolve(credential, deadline.signal);
       const headers: Record<string, string> = { accept: 'application/json', ...contextHeaders(context) };
       if (request.body !== undefined) headers['content-type'] = 'application/json';
@@ -155,13 +168,7 @@ export class KiboClient {
       };
       const response = await this.sendAuthorized(credential, upstream, deadline, log);
       return parseJsonBody<T>(response);
-    } catch (error) {
-      const aborted = options.signal?.aborted === true && error === options.signal.reason;
-      logFailure(log, error, { durationMs: Date.now() - startedAt, ...(aborted ? { aborted } : {}) });
-      throw error;
-    } finally {
-      deadline.dispose();
-    }
+    });
   }
 
   /**
@@ -193,8 +200,7 @@ export class KiboClient {
   private async lookupTenant(credential: KiboCredential): Promise<Tenant> {
     const path = kiboPath`/platform/tenants/${credential.tenantId}`;
     const log = this.logger.child({ credentialId: credential.id, method: 'GET', route: path.route });
-    const deadline = new CallDeadline(this.callTimeoutMs, undefined);
-    try {
+    return runLogged(log, this.callTimeoutMs, undefined, async (deadline) => {
       const request: UpstreamRequest = {
         method: 'GET',
         origin: credential.authHost,
@@ -208,12 +214,7 @@ export class KiboClient {
         throw new KiboError(ErrorCode.KIBO_BAD_RESPONSE, "Kibo's tenant record is not a JSON object.", { status: 200 });
       }
       return tenant as Tenant;
-    } catch (error) {
-      logFailure(log, error);
-      throw error;
-    } finally {
-      deadline.dispose();
-    }
+    });
   }
 }
 
@@ -223,7 +224,8 @@ export class KiboClient {
  */
 function tenantLookupError(response: UpstreamResponse): KiboError {
   if (response.status !== 404) return kiboErrorFromResponse(response);
-  const message = "Kibo has no such tenant at the auth host (HTTP 404); check the credential's tenant id and auth host.";
+  const message =
+    "Kibo has no such tenant at the auth host (HTTP 404); check the credential's tenant id and auth host.";
   return new KiboError(ErrorCode.KIBO_BAD_REQUEST, message, { status: 404 });
 }
 

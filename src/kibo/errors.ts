@@ -74,7 +74,8 @@ export function kiboErrorFromResponse(response: UpstreamResponse, now: number = 
   const envelope = parseErrorEnvelope(response.body);
   const details = responseDetails(response, envelope, now);
   const kiboMessage = forwardableMessage(envelope.message);
-  const explained = (text: string) => (kiboMessage === undefined ? `${text} (HTTP ${status}).` : `${text}: ${kiboMessage}`);
+  const explained = (text: string) =>
+    kiboMessage === undefined ? `${text} (HTTP ${status}).` : `${text}: ${kiboMessage}`;
 
   if (status === 400 || status === 422) {
     return new KiboError(ErrorCode.KIBO_BAD_REQUEST, explained('Kibo rejected the request as invalid'), details);
@@ -107,7 +108,11 @@ export function kiboErrorFromResponse(response: UpstreamResponse, now: number = 
 }
 
 /** Collects status, Kibo error code, correlation id and `Retry-After` of a response. */
-export function responseDetails(response: UpstreamResponse, envelope: KiboErrorEnvelope, now: number): KiboErrorDetails {
+export function responseDetails(
+  response: UpstreamResponse,
+  envelope: KiboErrorEnvelope,
+  now: number,
+): KiboErrorDetails {
   const details: KiboErrorDetails = { status: response.status };
   if (envelope.errorCode !== undefined) details.kiboErrorCode = envelope.errorCode;
   const headerCorrelation = headerValue(response.headers, 'x-vol-correlation');

@@ -1,6 +1,7 @@
 import type { Level } from 'pino';
 import type { Logger } from '../logger.js';
 import { ErrorCode, KiboError } from '../errors.js';
+import { CallDeadline } from './deadline.js';
 import { socketErrorCode } from './retry.js';
 
 /**
@@ -11,8 +12,8 @@ const loggedErrors = new WeakSet<object>();
 
 /**
  * Logs a failed Kibo call once per error object, at a level that fits the failure. Pass `aborted: true` in
- * `fields` when the caller aborted. Only the error's code, message, status, Kibo ids and socket error code are
- * logged, never a body, URL, token or secret.
+ * `fields` when the caller aborted. Only the error's code, status, Kibo ids and socket error code are logged.
+ * The message is left out because it may repeat Kibo's text, which can quote request values.
  */
 export function logFailure(log: Logger, error: unknown, fields: Record<string, unknown> = {}): void {
   if (typeof error === 'object' && error !== null) {
@@ -37,7 +38,31 @@ export function logFailure(log: Logger, error: unknown, fields: Record<string, u
   if (error.retryAfterSeconds !== undefined) details.retryAfterSeconds = error.retryAfterSeconds;
   const socketCode = socketErrorCode(error.originalError);
   if (socketCode !== undefined) details.socketErrorCode = socketCode;
-  log[failureLevel(error)](details, `Kibo call failed: ${error.message}`);
+  log[failureLevel(error)](details, 'Kibo call failed');
+}
+
+/**
+ * Runs `run` within a {@link CallDeadline} of `timeoutMs` and logs its failure once, with the duration and
+ * whether the caller aborted. The error is rethrown unchanged.
+ */
+export async function runLogged<T>(
+  log: Logger,
+  timeoutMs: number,
+  callerSignal: AbortSignal | undefined,
+  run: (deadline: CallDeadline) => Promise<T>,
+): Promise<T> {
+  const deadline = new CallDeadline(timeoutMs, callerSignal);
+  const startedAt = Date.now();
+  try {
+    return await run(deadline);
+  } catch (error) {
+    const fields: Record<string, unknown> = { durationMs: Date.now() - startedAt };
+    if (callerSignal?.aborted === true && error === callerSignal.reason) fields.aborted = true;
+    logFailure(log, error, fields);
+    throw error;
+  } finally {
+    deadline.dispose();
+  }
 }
 
 function failureLevel(error: KiboError): Level {

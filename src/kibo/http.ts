@@ -31,9 +31,9 @@ export type HttpSend = (request: HttpRequest) => Promise<UpstreamResponse>;
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
 /**
- * Idle time after which a pooled socket is closed instead of reused. Node's HTTP server closes idle sockets after
- * 5 s by default, so 4 s stays below that and below the usual proxy idle limits, and a request never goes out on
- * a socket the server has already closed. A server's `Keep-Alive: timeout` hint is used when it is shorter.
+ * Idle time after which a pooled socket is closed instead of reused. Node's HTTP server (the emulator) closes
+ * idle sockets after 5 s by default, so 4 s keeps a request from going out on a socket the server has already
+ * closed. When a server sends a shorter `Keep-Alive: timeout` hint, undici uses that hint less 1 s.
  */
 const KEEP_ALIVE_MS = 4_000;
 /** Margin subtracted from a server's `Keep-Alive: timeout` hint. */

@@ -88,7 +88,8 @@ export class TenantResolver {
       if (this.inFlight.get(credential.id) !== entry) return;
       this.inFlight.delete(credential.id);
       if (tenant !== undefined && this.options.cacheSeconds > 0) {
-        this.cache.set(credential.id, { fingerprint, tenant, expiresAt: Date.now() + this.options.cacheSeconds * 1000 });
+        const expiresAt = Date.now() + this.options.cacheSeconds * 1000;
+        this.cache.set(credential.id, { fingerprint, tenant, expiresAt });
       }
     };
     promise.then(settle, () => settle(undefined));
@@ -101,7 +102,8 @@ export class TenantResolver {
  * site. Catalog ids come from the credential first, else from the site and the tenant's master catalogs.
  */
 export function contextFromTenant(credential: KiboCredential, tenant: Tenant): TenantContext {
-  const site = credential.siteId === undefined ? undefined : tenant.sites?.find((candidate) => candidate.id === credential.siteId);
+  const { siteId } = credential;
+  const site = siteId === undefined ? undefined : tenant.sites?.find((candidate) => candidate.id === siteId);
   if (credential.siteId !== undefined && site === undefined) {
     throw new KiboError(
       ErrorCode.KIBO_BAD_REQUEST,

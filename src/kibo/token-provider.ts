@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import { ErrorCode, KiboError } from '../errors.js';
-import { CallDeadline, raceSignal } from './deadline.js';
+import { raceSignal } from './deadline.js';
 import { kiboErrorFromResponse, parseErrorEnvelope, responseDetails, type UpstreamResponse } from './errors.js';
-import { logFailure } from './failure-log.js';
+import { runLogged } from './failure-log.js';
 import type { Requester } from './requester.js';
 import type { KiboCredential, TokenCheck } from './types.js';
 
@@ -111,9 +111,8 @@ export class TokenProvider {
 
   private async fetchToken(credential: KiboCredential): Promise<CachedToken> {
     const log = this.options.logger.child({ credentialId: credential.id, method: 'POST', route: TOKEN_ROUTE });
-    const deadline = new CallDeadline(this.options.callTimeoutMs, undefined);
-    const startedAt = Date.now();
-    try {
+    return runLogged(log, this.options.callTimeoutMs, undefined, async (deadline) => {
+      const startedAt = Date.now();
       const response = await this.options.requester.send(
         {
           method: 'POST',
@@ -141,12 +140,7 @@ export class TokenProvider {
         refreshAt: startedAt + (expiresInSeconds - margin) * 1000,
         durationMs: Date.now() - startedAt,
       };
-    } catch (error) {
-      logFailure(log, error);
-      throw error;
-    } finally {
-      deadline.dispose();
-    }
+    });
   }
 }
 
