@@ -15,6 +15,21 @@ export interface GatewayConfig {
   kibo: KiboClientSettings;
   /** When false, every nested lookup makes its own upstream call; kept only to measure batching. */
   batching: boolean;
+  limits: RequestLimits;
+}
+
+/** Bounds on what one client request may ask of the gateway. */
+export interface RequestLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxCost: number;
+  listSizeEstimate: number;
+  /** Longest GraphQL document accepted, in characters. */
+  maxQueryLength: number;
+  /** Most lexical tokens the parser reads before it gives up. */
+  maxTokens: number;
+  /** Largest HTTP request body, in bytes. */
+  maxBodyBytes: number;
 }
 
 /** Kibo application credential and tenant context taken from the `KIBO_*` variables. */
@@ -44,6 +59,10 @@ export interface KiboClientSettings {
   tenantCacheSeconds: number;
   /** Which Inventory-service item field carries the product code. */
   inventoryItemKey: 'upc' | 'partNumber' | 'sku';
+  /** Rows asked for per Inventory-service page. */
+  inventoryPageSize: number;
+  /** Most pages read for one inventory query before it fails as too large. */
+  inventoryMaxPages: number;
   /** Use `field in [a,b]` in batched filters instead of `field eq a or field eq b`. */
   filterInLists: boolean;
   /** Largest number of keys one batched lookup asks for; at most 200, Kibo's page size limit. */
@@ -102,6 +121,13 @@ const environmentSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GATEWAY_DEMO: booleanText.default(false),
   GATEWAY_BATCHING: booleanText.default(true),
+  GATEWAY_MAX_DEPTH: integerText(1, 100).default(12),
+  GATEWAY_MAX_ALIASES: integerText(0, 10_000).default(50),
+  GATEWAY_MAX_COST: integerText(1, 100_000_000).default(100_000),
+  GATEWAY_LIST_SIZE_ESTIMATE: integerText(1, 1_000).default(10),
+  GATEWAY_MAX_QUERY_LENGTH: integerText(100, 10_000_000).default(100_000),
+  GATEWAY_MAX_TOKENS: integerText(100, 1_000_000).default(10_000),
+  GATEWAY_MAX_BODY_BYTES: integerText(1_024, 100 * 1024 * 1024).default(1024 * 1024),
   KIBO_CLIENT_ID: z.string().trim().min(1).optional(),
   KIBO_CLIENT_SECRET: z.string().min(1).optional(),
   KIBO_TENANT_ID: optionalId,
@@ -116,6 +142,8 @@ const environmentSchema = z.object({
   KIBO_MAX_RESPONSE_BYTES: integerText(1024, 512 * 1024 * 1024).default(32 * 1024 * 1024),
   KIBO_TENANT_CACHE_SECONDS: integerText(0, 86_400).default(3_600),
   KIBO_INVENTORY_ITEM_KEY: z.enum(['upc', 'partNumber', 'sku']).default('upc'),
+  KIBO_INVENTORY_PAGE_SIZE: integerText(10, 10_000).default(1_000),
+  KIBO_INVENTORY_MAX_PAGES: integerText(1, 1_000).default(20),
   KIBO_FILTER_IN_LISTS: booleanText.default(false),
   KIBO_FILTER_BATCH_SIZE: integerText(1, 200).default(200),
   KIBO_FILTER_MAX_LENGTH: integerText(256, 65_536).default(4_096),
@@ -149,6 +177,15 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Gatewa
     demoMode: env.GATEWAY_DEMO,
     batching: env.GATEWAY_BATCHING,
     environmentCredential: readEnvironmentCredential(env),
+    limits: Object.freeze({
+      maxDepth: env.GATEWAY_MAX_DEPTH,
+      maxAliases: env.GATEWAY_MAX_ALIASES,
+      maxCost: env.GATEWAY_MAX_COST,
+      listSizeEstimate: env.GATEWAY_LIST_SIZE_ESTIMATE,
+      maxQueryLength: env.GATEWAY_MAX_QUERY_LENGTH,
+      maxTokens: env.GATEWAY_MAX_TOKENS,
+      maxBodyBytes: env.GATEWAY_MAX_BODY_BYTES,
+    }),
     kibo: Object.freeze({
       tokenRefreshMarginSeconds: env.KIBO_TOKEN_REFRESH_MARGIN_SECONDS,
       requestTimeoutMs: env.KIBO_REQUEST_TIMEOUT_MS,
@@ -156,6 +193,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Gatewa
       maxResponseBytes: env.KIBO_MAX_RESPONSE_BYTES,
       tenantCacheSeconds: env.KIBO_TENANT_CACHE_SECONDS,
       inventoryItemKey: env.KIBO_INVENTORY_ITEM_KEY,
+      inventoryPageSize: env.KIBO_INVENTORY_PAGE_SIZE,
+      inventoryMaxPages: env.KIBO_INVENTORY_MAX_PAGES,
       filterInLists: env.KIBO_FILTER_IN_LISTS,
       filterBatchSize: env.KIBO_FILTER_BATCH_SIZE,
       filterMaxLength: env.KIBO_FILTER_MAX_LENGTH,

@@ -8,6 +8,8 @@ import type { GatewayConfig } from './config.js';
 import { createContextFactory, type CredentialResolver, type GatewayContext } from './context.js';
 import type { Resolvers } from './generated/graphql.js';
 import { errorLoggingPlugin, formatGatewayError } from './graphql/error-format.js';
+import { registerHttpGuards } from './graphql/http-guards.js';
+import { queryLimitsPlugin } from './graphql/limits.js';
 import { KiboClient } from './kibo/client.js';
 import type { Logger } from './logger.js';
 import { createResolvers } from './resolvers/index.js';
@@ -51,13 +53,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     genReqId: (request) => acceptedRequestId(request.headers['x-request-id']) ?? randomUUID(),
-    // GraphQL documents are small; a larger body is rejected before it is parsed.
-    bodyLimit: 1024 * 1024,
+    bodyLimit: config.limits.maxBodyBytes,
     return503OnClosing: true,
   });
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', String(request.id));
   });
+  registerHttpGuards(app, { path: GRAPHQL_PATH, maxQueryLength: config.limits.maxQueryLength });
 
   const apollo = new ApolloServer<GatewayContext>({
     typeDefs: loadTypeDefs(),
@@ -67,7 +69,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     hideSchemaDetailsFromClientErrors: !config.demoMode,
     stopOnTerminationSignals: false,
     logger,
-    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginLandingPageDisabled(), errorLoggingPlugin()],
+    parseOptions: { maxTokens: config.limits.maxTokens },
+    plugins: [
+      fastifyApolloDrainPlugin(app),
+      ApolloServerPluginLandingPageDisabled(),
+      errorLoggingPlugin(),
+      queryLimitsPlugin(config.limits),
+    ],
   });
   await apollo.start();
 

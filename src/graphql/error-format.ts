@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import { ErrorCode, GatewayError, KiboError } from '../errors.js';
 
@@ -20,23 +20,33 @@ const MASKED_MESSAGE = 'Internal server error.';
  */
 export function formatGatewayError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   try {
-    const original = unwrapResolverError(error);
+    const gatewayError = findGatewayError(error);
     const code = formatted.extensions?.code;
     const isPublic =
-      original instanceof GatewayError || (typeof code === 'string' && PUBLIC_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR);
+      gatewayError !== undefined ||
+      (typeof code === 'string' && PUBLIC_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR);
     if (!isPublic) {
       return { message: MASKED_MESSAGE, locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
     }
 
+    // Apollo re-codes errors raised during validation; the gateway's own code is kept on the original.
+    const source = gatewayError?.extensions ?? formatted.extensions;
     const extensions: Record<string, unknown> = {};
     for (const key of PUBLIC_EXTENSIONS) {
-      if (formatted.extensions?.[key] !== undefined) extensions[key] = formatted.extensions[key];
+      if (source?.[key] !== undefined) extensions[key] = source[key];
     }
     return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
   } catch {
     // Formatting must never throw, or Apollo would answer with its own generic error.
     return { message: MASKED_MESSAGE, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
   }
+}
+
+function findGatewayError(error: unknown): GatewayError | undefined {
+  const original = unwrapResolverError(error);
+  if (original instanceof GatewayError) return original;
+  if (original instanceof GraphQLError && original.originalError instanceof GatewayError) return original.originalError;
+  return undefined;
 }
 
 /**
