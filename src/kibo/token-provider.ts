@@ -10,6 +10,9 @@ import type { KiboCredential, TokenCheck } from './types.js';
 const TOKEN_PATH = '/api/platform/applications/authtickets/oauth';
 const TOKEN_ROUTE = '/platform/applications/authtickets/oauth';
 
+/** A cached token this close to its expiry is no longer handed out while a renewal runs. */
+const STILL_USABLE_MS = 30_000;
+
 export interface TokenProviderOptions {
   requester: Requester;
   logger: Logger;
@@ -43,27 +46,40 @@ export class TokenProvider {
   constructor(private readonly options: TokenProviderOptions) {}
 
   /**
-   * Returns a token for `credential`, from the cache while more than the refresh margin of its life remains.
-   * `signal` stops this caller's wait only; the shared token request goes on for other callers.
+   * Returns a token for `credential`. Within the refresh margin before expiry, the cached token is still returned
+   * while one background request renews it. `signal` stops this caller's wait only; the shared token request
+   * goes on for other callers.
    * @throws KiboError KIBO_UNAUTHENTICATED, KIBO_UNAVAILABLE, KIBO_RATE_LIMITED, KIBO_TIMEOUT or KIBO_BAD_RESPONSE.
    */
   async getToken(credential: KiboCredential, signal?: AbortSignal): Promise<string> {
     const key = tokenKey(credential);
     const cached = this.tokens.get(key);
-    if (cached !== undefined && Date.now() < cached.refreshAt) return cached.accessToken;
+    const now = Date.now();
+    if (cached !== undefined && now < cached.refreshAt) return cached.accessToken;
 
-    let flight = this.inFlight.get(key);
-    if (flight === undefined) {
-      flight = this.fetchAndStore(credential, key);
-      this.inFlight.set(key, flight);
-      const settled = flight;
-      const forget = () => {
-        if (this.inFlight.get(key) === settled) this.inFlight.delete(key);
-      };
-      settled.then(forget, forget);
+    const flight = this.refresh(credential, key);
+    // Inside the refresh margin the old token still works: callers keep using it while one request renews it,
+    // so nobody waits for the renewal. A failed renewal is logged by the request and tried again by the next
+    // caller; only a token this close to expiry makes callers wait.
+    if (cached !== undefined && now < cached.expiresAt - STILL_USABLE_MS) {
+      flight.catch(() => undefined);
+      return cached.accessToken;
     }
     const token = signal === undefined ? await flight : await raceSignal(flight, signal);
     return token.accessToken;
+  }
+
+  /** Starts a token request for `key`, or joins the one in flight. */
+  private refresh(credential: KiboCredential, key: string): Promise<CachedToken> {
+    const current = this.inFlight.get(key);
+    if (current !== undefined) return current;
+    const flight = this.fetchAndStore(credential, key);
+    this.inFlight.set(key, flight);
+    const forget = () => {
+      if (this.inFlight.get(key) === flight) this.inFlight.delete(key);
+    };
+    flight.then(forget, forget);
+    return flight;
   }
 
   /**

@@ -84,18 +84,38 @@ describe('TokenProvider', () => {
     expect(new Set(tokens)).toEqual(new Set(['new']));
   });
 
-  // A 3600 s token is renewed 300 s (the margin) before expiry; a 60 s token after half its life.
+  // A 3600 s token is renewed 300 s (the margin) before expiry; a 90 s token after half its life.
   it.each([
     [3600, 3300],
-    [60, 30],
-  ])('renews a %i s token after %i s', async (expiresIn, renewAfter) => {
-    const { provider, requests } = setup((_request, count) => jsonResponse(200, tokenBody(`t${count}`, expiresIn)));
+    [90, 45],
+  ])('renews a %i s token after %i s without making callers wait', async (expiresIn, renewAfter) => {
+    const renewal = deferred<UpstreamResponse>();
+    const { provider, requests } = setup((_request, count) =>
+      count === 1 ? jsonResponse(200, tokenBody('t1', expiresIn)) : renewal.promise,
+    );
     const start = Date.now();
 
     expect(await provider.getToken(credential)).toBe('t1');
     vi.setSystemTime(start + (renewAfter - 1) * 1000);
     expect(await provider.getToken(credential)).toBe('t1');
+    expect(requests).toHaveLength(1);
+
     vi.setSystemTime(start + (renewAfter + 1) * 1000);
+    expect(await provider.getToken(credential)).toBe('t1');
+    expect(await provider.getToken(credential)).toBe('t1');
+    expect(requests).toHaveLength(2);
+
+    renewal.resolve(jsonResponse(200, tokenBody('t2', expiresIn)));
+    await vi.waitFor(async () => expect(await provider.getToken(credential)).toBe('t2'));
+    expect(requests).toHaveLength(2);
+  });
+
+  it('makes callers wait for a token about to expire', async () => {
+    const { provider, requests } = setup((_request, count) => jsonResponse(200, tokenBody(`t${count}`, 3600)));
+    const start = Date.now();
+    await provider.getToken(credential);
+
+    vi.setSystemTime(start + (3600 - 10) * 1000);
     expect(await provider.getToken(credential)).toBe('t2');
     expect(requests).toHaveLength(2);
   });
