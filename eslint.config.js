@@ -12,6 +12,23 @@ export default tseslint.config(
     },
   },
   {
+    // The playground's boot script runs in the browser as a classic script, after the UMD builds of React,
+    // ReactDOM and GraphiQL have defined their globals.
+    files: ['src/playground/browser/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        localStorage: 'readonly',
+        URL: 'readonly',
+        React: 'readonly',
+        ReactDOM: 'readonly',
+        GraphiQL: 'readonly',
+      },
+    },
+  },
+  {
     // Every Kibo call goes through the shared client in src/kibo, which owns timeouts, tokens and retries.
     files: ['src/**/*.ts'],
     ignores: ['src/kibo/**'],

@@ -15,7 +15,31 @@ export interface GatewayConfig {
   kibo: KiboClientSettings;
   /** When false, every nested lookup makes its own upstream call; kept only to measure batching. */
   batching: boolean;
+  /** GraphiQL playground at `GET /` and, for browsers, at `GET /graphql`. */
+  playground: boolean;
+  /** Introspection queries allowed, always while the playground is on because its docs and completion need them. */
+  introspection: boolean;
   limits: RequestLimits;
+  access: AccessSettings;
+  credentialStore: CredentialStoreSettings;
+}
+
+/** Tokens clients present as `Authorization: Bearer <token>`. */
+export interface AccessSettings {
+  /** Required for credential management; also accepted wherever the API token is. */
+  adminToken: string | undefined;
+  /** When set, commerce queries require it (or the admin token). */
+  apiToken: string | undefined;
+}
+
+/** Where stored credentials live and how their secrets are encrypted. */
+export interface CredentialStoreSettings {
+  /** When false, only the environment credential exists and the credential API is off. */
+  enabled: boolean;
+  dataDir: string;
+  /** Base64 of 32 bytes; when unset, a key file in `dataDir` is used. */
+  encryptionKey: string | undefined;
+  busyTimeoutMs: number;
 }
 
 /** Bounds on what one client request may ask of the gateway. */
@@ -121,6 +145,16 @@ const environmentSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GATEWAY_DEMO: booleanText.default(false),
   GATEWAY_BATCHING: booleanText.default(true),
+  // Their defaults depend on NODE_ENV, GATEWAY_DEMO and each other, so readPlaygroundSettings sets them.
+  GATEWAY_PLAYGROUND: booleanText.optional(),
+  GATEWAY_INTROSPECTION: booleanText.optional(),
+  NODE_ENV: z.string().optional(),
+  GATEWAY_ADMIN_TOKEN: z.string().optional(),
+  GATEWAY_API_TOKEN: z.string().optional(),
+  GATEWAY_CREDENTIAL_MANAGEMENT: booleanText.default(true),
+  GATEWAY_DATA_DIR: z.string().min(1).default('./data'),
+  GATEWAY_ENCRYPTION_KEY: z.string().optional(),
+  GATEWAY_DB_BUSY_TIMEOUT_MS: integerText(0, 600_000).default(5_000),
   GATEWAY_MAX_DEPTH: integerText(1, 100).default(12),
   GATEWAY_MAX_ALIASES: integerText(0, 10_000).default(50),
   GATEWAY_MAX_COST: integerText(1, 100_000_000).default(100_000),
@@ -170,13 +204,22 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Gatewa
   }
   const env = parsed.data;
 
+  const access = readAccessSettings(env);
   return Object.freeze({
     host: env.HOST,
     port: env.PORT,
     logLevel: env.LOG_LEVEL,
     demoMode: env.GATEWAY_DEMO,
     batching: env.GATEWAY_BATCHING,
+    ...readPlaygroundSettings(env),
     environmentCredential: readEnvironmentCredential(env),
+    access,
+    credentialStore: Object.freeze({
+      enabled: env.GATEWAY_CREDENTIAL_MANAGEMENT,
+      dataDir: env.GATEWAY_DATA_DIR,
+      encryptionKey: env.GATEWAY_ENCRYPTION_KEY,
+      busyTimeoutMs: env.GATEWAY_DB_BUSY_TIMEOUT_MS,
+    }),
     limits: Object.freeze({
       maxDepth: env.GATEWAY_MAX_DEPTH,
       maxAliases: env.GATEWAY_MAX_ALIASES,
@@ -200,6 +243,49 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Gatewa
       filterMaxLength: env.KIBO_FILTER_MAX_LENGTH,
     }),
   });
+}
+
+/**
+ * Decides whether the playground and introspection are on. The playground defaults to on, except with
+ * NODE_ENV=production outside demo mode or when introspection is turned off explicitly. Introspection defaults
+ * to the playground's value, and turning the playground on with introspection off is a configuration error.
+ */
+function readPlaygroundSettings(
+  env: z.output<typeof environmentSchema>,
+): Pick<GatewayConfig, 'playground' | 'introspection'> {
+  const playground =
+    env.GATEWAY_PLAYGROUND ??
+    (env.GATEWAY_INTROSPECTION !== false && (env.GATEWAY_DEMO || env.NODE_ENV !== 'production'));
+  const introspection = env.GATEWAY_INTROSPECTION ?? playground;
+  if (playground && !introspection) {
+    throw new ConfigError(
+      'Invalid configuration:\n  GATEWAY_INTROSPECTION: must be true while GATEWAY_PLAYGROUND=true, because the ' +
+        "playground's schema docs and autocompletion use introspection; set GATEWAY_PLAYGROUND=false to turn both off",
+    );
+  }
+  return { playground, introspection };
+}
+
+/** Shortest admin or API token accepted outside demo mode. */
+const MIN_TOKEN_LENGTH = 16;
+
+function readAccessSettings(env: z.output<typeof environmentSchema>): AccessSettings {
+  const problems: string[] = [];
+  const tokens = { GATEWAY_ADMIN_TOKEN: env.GATEWAY_ADMIN_TOKEN, GATEWAY_API_TOKEN: env.GATEWAY_API_TOKEN };
+  for (const [name, token] of Object.entries(tokens)) {
+    if (token === undefined) continue;
+    if (/[\s\p{Cc}]/u.test(token)) problems.push(`${name}: must not contain spaces or control characters`);
+    else if (!env.GATEWAY_DEMO && token.length < MIN_TOKEN_LENGTH) {
+      problems.push(`${name}: must be at least ${MIN_TOKEN_LENGTH} characters long`);
+    }
+  }
+  if (env.GATEWAY_CREDENTIAL_MANAGEMENT && !env.GATEWAY_DEMO && env.GATEWAY_ADMIN_TOKEN === undefined) {
+    problems.push(
+      'GATEWAY_ADMIN_TOKEN: missing; credential management needs it (or set GATEWAY_CREDENTIAL_MANAGEMENT=false)',
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  return Object.freeze({ adminToken: env.GATEWAY_ADMIN_TOKEN, apiToken: env.GATEWAY_API_TOKEN });
 }
 
 function readEnvironmentCredential(env: z.output<typeof environmentSchema>): EnvironmentCredential | undefined {

@@ -1,5 +1,7 @@
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
+import { readRequestAccess, requireCommerceAccess, type RequestAccess } from './auth.js';
 import type { GatewayConfig } from './config.js';
+import type { CredentialService } from './credentials/index.js';
 import { createKiboApi, type KiboApi } from './kibo/api.js';
 import type { KiboClient } from './kibo/client.js';
 import type { KiboCredential } from './kibo/types.js';
@@ -31,6 +33,12 @@ export interface GatewayContext {
   config: GatewayConfig;
   /** Value of the `X-Kibo-Credential` header, if the request sent one. */
   credentialSelector: string | undefined;
+  /** What the request's bearer token allows. */
+  access: RequestAccess;
+  /** The shared Kibo client, for operations that are not commerce reads (credential verification). */
+  kibo: KiboClient;
+  /** Stored credentials; undefined when credential management is off. */
+  credentialService: CredentialService | undefined;
   /**
    * Resolves the request's credential and builds its API facade and loaders on first use. Credential
    * management operations never call it, so an unknown credential fails only the commerce fields.
@@ -42,6 +50,7 @@ export interface ContextDependencies {
   config: GatewayConfig;
   kibo: KiboClient;
   credentials: CredentialResolver;
+  credentialService?: CredentialService | undefined;
 }
 
 export const CREDENTIAL_HEADER = 'x-kibo-credential';
@@ -58,9 +67,11 @@ export function createContextFactory(dependencies: ContextDependencies) {
     const credentialSelector = typeof header === 'string' && header.trim() !== '' ? header.trim() : undefined;
     const requestId = String(request.id);
     const logger = request.log;
+    const access = readRequestAccess(request.headers.authorization, dependencies.config.access);
 
     let session: Promise<CommerceSession> | undefined;
     const commerce = () => {
+      requireCommerceAccess(access);
       session ??= openSession(dependencies, credentialSelector, { requestId, signal: abort.signal });
       return session;
     };
@@ -71,6 +82,9 @@ export function createContextFactory(dependencies: ContextDependencies) {
       signal: abort.signal,
       config: dependencies.config,
       credentialSelector,
+      access,
+      kibo: dependencies.kibo,
+      credentialService: dependencies.credentialService,
       commerce,
     };
   };

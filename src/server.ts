@@ -6,18 +6,22 @@ import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastif
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { GatewayConfig } from './config.js';
 import { createContextFactory, type CredentialResolver, type GatewayContext } from './context.js';
+import type { CredentialService } from './credentials/index.js';
 import type { Resolvers } from './generated/graphql.js';
 import { errorLoggingPlugin, formatGatewayError } from './graphql/error-format.js';
 import { registerHttpGuards } from './graphql/http-guards.js';
 import { queryLimitsPlugin } from './graphql/limits.js';
 import { KiboClient } from './kibo/client.js';
 import type { Logger } from './logger.js';
+import { registerPlayground } from './playground/index.js';
 import { createResolvers } from './resolvers/index.js';
 
 export interface GatewayOptions {
   config: GatewayConfig;
   logger: Logger;
   credentials: CredentialResolver;
+  /** Stored credentials behind the credential API; closed with the gateway. */
+  credentialService?: CredentialService | undefined;
   /** Shared Kibo client; one is created from the configuration when absent. */
   kibo?: KiboClient;
   /** Resolvers of further domains, merged with the commerce domains. */
@@ -60,6 +64,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     reply.header('x-request-id', String(request.id));
   });
   registerHttpGuards(app, { path: GRAPHQL_PATH, maxQueryLength: config.limits.maxQueryLength });
+  if (config.playground) registerPlayground(app, { graphqlPath: GRAPHQL_PATH });
 
   const apollo = new ApolloServer<GatewayContext>({
     typeDefs: loadTypeDefs(),
@@ -67,11 +72,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     formatError: formatGatewayError,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: !config.demoMode,
+    introspection: config.introspection,
     stopOnTerminationSignals: false,
     logger,
     parseOptions: { maxTokens: config.limits.maxTokens },
     plugins: [
       fastifyApolloDrainPlugin(app),
+      // Apollo's own landing page loads Apollo Sandbox from a CDN; the gateway serves its playground instead.
       ApolloServerPluginLandingPageDisabled(),
       errorLoggingPlugin(),
       queryLimitsPlugin(config.limits),
@@ -82,9 +89,23 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   await app.register(fastifyApollo(apollo), {
     path: GRAPHQL_PATH,
     method: ['GET', 'POST', 'OPTIONS'],
-    context: createContextFactory({ config, kibo, credentials: options.credentials }),
+    context: createContextFactory({
+      config,
+      kibo,
+      credentials: options.credentials,
+      credentialService: options.credentialService,
+    }),
   });
   app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      await options.credentialService?.list();
+      return { status: 'ready' };
+    } catch (error) {
+      logger.error({ err: error }, 'Readiness check failed: the credential store is not reachable');
+      return reply.code(503).send({ status: 'unavailable' });
+    }
+  });
 
   return {
     app,
@@ -99,6 +120,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     async close() {
       await app.close();
       await kibo.close();
+      await options.credentialService?.close();
     },
   };
 }

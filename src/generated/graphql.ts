@@ -2,6 +2,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { KiboProduct, KiboOrder, KiboCart, KiboCustomer, KiboCustomerContact, KiboInventoryRow } from '../kibo/models.js';
 import type { LineItemParent } from '../resolvers/parents.js';
+import type { CredentialRecord } from '../credentials/index.js';
 import type { GatewayContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -59,6 +60,30 @@ export type ContactType = {
   __typename?: 'ContactType';
   isPrimary?: Maybe<Scalars['Boolean']['output']>;
   name?: Maybe<Scalars['String']['output']>;
+};
+
+export type CreateKiboCredentialInput = {
+  apiHost?: InputMaybe<Scalars['String']['input']>;
+  /** Defaults to `https://home.mozu.com`. */
+  authHost?: InputMaybe<Scalars['String']['input']>;
+  catalogId?: InputMaybe<Scalars['Int']['input']>;
+  clientId: Scalars['String']['input'];
+  clientSecret: Scalars['String']['input'];
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Make it the credential of requests that name none. */
+  isDefault?: InputMaybe<Scalars['Boolean']['input']>;
+  masterCatalogId?: InputMaybe<Scalars['Int']['input']>;
+  /** Unique name, compared without regard to case; `environment` is reserved. */
+  name: Scalars['String']['input'];
+  siteId?: InputMaybe<Scalars['Int']['input']>;
+  tenantId: Scalars['Int']['input'];
+};
+
+/** Why a credential failed, in terms safe to show. */
+export type CredentialError = {
+  __typename?: 'CredentialError';
+  code: Scalars['String']['output'];
+  message: Scalars['String']['output'];
 };
 
 /** A customer account, read from Kibo's customer API. */
@@ -140,6 +165,11 @@ export type CustomerSortField =
   | 'ID'
   | 'LAST_NAME';
 
+export type DeleteKiboCredentialPayload = {
+  __typename?: 'DeleteKiboCredentialPayload';
+  deletedId: Scalars['ID']['output'];
+};
+
 /** Stock of one product at one location, from Kibo's Inventory service. */
 export type InventoryLevel = {
   __typename?: 'InventoryLevel';
@@ -154,6 +184,51 @@ export type InventoryLevel = {
   pending?: Maybe<Scalars['Int']['output']>;
   productCode: Scalars['String']['output'];
 };
+
+/**
+ * A Kibo application credential the gateway calls Kibo with. The client secret is stored encrypted and is never
+ * returned: `secretHint` shows at most its last four characters.
+ */
+export type KiboCredential = {
+  __typename?: 'KiboCredential';
+  /** Tenant or site API host; when `null`, the gateway looks it up from the tenant. */
+  apiHost?: Maybe<Scalars['String']['output']>;
+  /** Host that issues tokens. */
+  authHost: Scalars['String']['output'];
+  catalogId?: Maybe<Scalars['Int']['output']>;
+  /** Application key from Kibo's Dev Center. */
+  clientId: Scalars['String']['output'];
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  description?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  isDefault: Scalars['Boolean']['output'];
+  /** True for the credential from the `KIBO_*` environment variables, which cannot be changed here. */
+  isReadOnly: Scalars['Boolean']['output'];
+  lastError?: Maybe<CredentialError>;
+  lastVerifiedAt?: Maybe<Scalars['DateTime']['output']>;
+  masterCatalogId?: Maybe<Scalars['Int']['output']>;
+  name: Scalars['String']['output'];
+  /** The secret's last four characters after a mask, for example `••••3f9a`. */
+  secretHint?: Maybe<Scalars['String']['output']>;
+  siteId?: Maybe<Scalars['Int']['output']>;
+  status: KiboCredentialStatus;
+  tenantId: Scalars['Int']['output'];
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+export type KiboCredentialPayload = {
+  __typename?: 'KiboCredentialPayload';
+  credential: KiboCredential;
+};
+
+/** Whether the gateway has obtained a token with a credential. */
+export type KiboCredentialStatus =
+  /** The last token request failed; `lastError` says why. */
+  | 'FAILED'
+  /** Not tried since it was created or its secret changed. */
+  | 'UNVERIFIED'
+  /** The last token request succeeded. */
+  | 'VERIFIED';
 
 /** One line of an order or a cart. */
 export type LineItem = {
@@ -178,6 +253,51 @@ export type Money = {
   amount: Scalars['Float']['output'];
   /** ISO 4217 code, for example `USD`. */
   currencyCode: Scalars['String']['output'];
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  createKiboCredential: KiboCredentialPayload;
+  /** Deletes a stored credential; its cached tokens are dropped at once. */
+  deleteKiboCredential: DeleteKiboCredentialPayload;
+  /** Replaces the secret; the next Kibo call uses it and cached tokens of the old secret are dropped. */
+  rotateKiboCredentialSecret: KiboCredentialPayload;
+  setDefaultKiboCredential: KiboCredentialPayload;
+  updateKiboCredential: KiboCredentialPayload;
+  /** Requests a token now and records the outcome in `status`. */
+  verifyKiboCredential: VerifyKiboCredentialPayload;
+};
+
+
+export type MutationCreateKiboCredentialArgs = {
+  input: CreateKiboCredentialInput;
+};
+
+
+export type MutationDeleteKiboCredentialArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRotateKiboCredentialSecretArgs = {
+  clientSecret: Scalars['String']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationSetDefaultKiboCredentialArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationUpdateKiboCredentialArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateKiboCredentialInput;
+};
+
+
+export type MutationVerifyKiboCredentialArgs = {
+  id: Scalars['ID']['input'];
 };
 
 /** An order, read from Kibo's commerce API. */
@@ -359,6 +479,10 @@ export type Query = {
    * omitted.
    */
   inventory: Array<InventoryLevel>;
+  /** One credential by id or name; `null` with a `CREDENTIAL_NOT_FOUND` error when none matches. Requires the admin token. */
+  kiboCredential?: Maybe<KiboCredential>;
+  /** All credentials, the environment credential included. Requires the admin token. */
+  kiboCredentials: Array<KiboCredential>;
   /** One order by its Kibo id; `null` with a `NOT_FOUND` error when there is none. */
   order?: Maybe<Order>;
   /** A page of orders. `search` is Kibo's quick search over its predefined order fields. */
@@ -402,6 +526,11 @@ export type QueryInventoryArgs = {
 };
 
 
+export type QueryKiboCredentialArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type QueryOrderArgs = {
   id: Scalars['ID']['input'];
 };
@@ -438,6 +567,34 @@ export type QueryUserCartArgs = {
 export type SortDirection =
   | 'ASC'
   | 'DESC';
+
+/** Fields to change; omitted fields keep their value. A new `clientId` needs a new `clientSecret` in the same call. */
+export type UpdateKiboCredentialInput = {
+  apiHost?: InputMaybe<Scalars['String']['input']>;
+  authHost?: InputMaybe<Scalars['String']['input']>;
+  catalogId?: InputMaybe<Scalars['Int']['input']>;
+  clientId?: InputMaybe<Scalars['String']['input']>;
+  clientSecret?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  masterCatalogId?: InputMaybe<Scalars['Int']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  siteId?: InputMaybe<Scalars['Int']['input']>;
+  tenantId?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type VerifyKiboCredentialPayload = {
+  __typename?: 'VerifyKiboCredentialPayload';
+  credential: KiboCredential;
+  /** How long the token request took, in milliseconds. */
+  durationMs: Scalars['Int']['output'];
+  /** Gateway error code when the token request failed, for example `KIBO_UNAUTHENTICATED`. */
+  errorCode?: Maybe<Scalars['String']['output']>;
+  /** When the new token expires; the token itself is never returned. */
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Safe description of the failure. */
+  message?: Maybe<Scalars['String']['output']>;
+  ok: Scalars['Boolean']['output'];
+};
 
 
 
@@ -516,6 +673,8 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Cart: ResolverTypeWrapper<KiboCart>;
   ContactType: ResolverTypeWrapper<ContactType>;
+  CreateKiboCredentialInput: CreateKiboCredentialInput;
+  CredentialError: ResolverTypeWrapper<CredentialError>;
   Customer: ResolverTypeWrapper<KiboCustomer>;
   CustomerConnection: ResolverTypeWrapper<Omit<CustomerConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CustomerEdge']>, nodes: Array<ResolversTypes['Customer']> }>;
   CustomerContact: ResolverTypeWrapper<KiboCustomerContact>;
@@ -524,12 +683,17 @@ export type ResolversTypes = {
   CustomerSort: CustomerSort;
   CustomerSortField: CustomerSortField;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeleteKiboCredentialPayload: ResolverTypeWrapper<DeleteKiboCredentialPayload>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   InventoryLevel: ResolverTypeWrapper<KiboInventoryRow>;
+  KiboCredential: ResolverTypeWrapper<CredentialRecord>;
+  KiboCredentialPayload: ResolverTypeWrapper<Omit<KiboCredentialPayload, 'credential'> & { credential: ResolversTypes['KiboCredential'] }>;
+  KiboCredentialStatus: KiboCredentialStatus;
   LineItem: ResolverTypeWrapper<LineItemParent>;
   Money: ResolverTypeWrapper<Money>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Order: ResolverTypeWrapper<KiboOrder>;
   OrderConnection: ResolverTypeWrapper<Omit<OrderConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['OrderEdge']>, nodes: Array<ResolversTypes['Order']> }>;
   OrderEdge: ResolverTypeWrapper<Omit<OrderEdge, 'node'> & { node: ResolversTypes['Order'] }>;
@@ -550,6 +714,8 @@ export type ResolversTypes = {
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SortDirection: SortDirection;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  UpdateKiboCredentialInput: UpdateKiboCredentialInput;
+  VerifyKiboCredentialPayload: ResolverTypeWrapper<Omit<VerifyKiboCredentialPayload, 'credential'> & { credential: ResolversTypes['KiboCredential'] }>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -558,6 +724,8 @@ export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   Cart: KiboCart;
   ContactType: ContactType;
+  CreateKiboCredentialInput: CreateKiboCredentialInput;
+  CredentialError: CredentialError;
   Customer: KiboCustomer;
   CustomerConnection: Omit<CustomerConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CustomerEdge']>, nodes: Array<ResolversParentTypes['Customer']> };
   CustomerContact: KiboCustomerContact;
@@ -565,12 +733,16 @@ export type ResolversParentTypes = {
   CustomerFilter: CustomerFilter;
   CustomerSort: CustomerSort;
   DateTime: Scalars['DateTime']['output'];
+  DeleteKiboCredentialPayload: DeleteKiboCredentialPayload;
   Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   InventoryLevel: KiboInventoryRow;
+  KiboCredential: CredentialRecord;
+  KiboCredentialPayload: Omit<KiboCredentialPayload, 'credential'> & { credential: ResolversParentTypes['KiboCredential'] };
   LineItem: LineItemParent;
   Money: Money;
+  Mutation: Record<PropertyKey, never>;
   Order: KiboOrder;
   OrderConnection: Omit<OrderConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['OrderEdge']>, nodes: Array<ResolversParentTypes['Order']> };
   OrderEdge: Omit<OrderEdge, 'node'> & { node: ResolversParentTypes['Order'] };
@@ -588,6 +760,8 @@ export type ResolversParentTypes = {
   ProductSort: ProductSort;
   Query: Record<PropertyKey, never>;
   String: Scalars['String']['output'];
+  UpdateKiboCredentialInput: UpdateKiboCredentialInput;
+  VerifyKiboCredentialPayload: Omit<VerifyKiboCredentialPayload, 'credential'> & { credential: ResolversParentTypes['KiboCredential'] };
 };
 
 export type AddressResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Address'] = ResolversParentTypes['Address']> = {
@@ -621,6 +795,11 @@ export type CartResolvers<ContextType = GatewayContext, ParentType extends Resol
 export type ContactTypeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ContactType'] = ResolversParentTypes['ContactType']> = {
   isPrimary?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type CredentialErrorResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['CredentialError'] = ResolversParentTypes['CredentialError']> = {
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type CustomerResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer']> = {
@@ -668,6 +847,10 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type DeleteKiboCredentialPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DeleteKiboCredentialPayload'] = ResolversParentTypes['DeleteKiboCredentialPayload']> = {
+  deletedId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
 export type InventoryLevelResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['InventoryLevel'] = ResolversParentTypes['InventoryLevel']> = {
   allocated?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   available?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -676,6 +859,31 @@ export type InventoryLevelResolvers<ContextType = GatewayContext, ParentType ext
   onHand?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   pending?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   productCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type KiboCredentialResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['KiboCredential'] = ResolversParentTypes['KiboCredential']> = {
+  apiHost?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  authHost?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  catalogId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  clientId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  isDefault?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  isReadOnly?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  lastError?: Resolver<Maybe<ResolversTypes['CredentialError']>, ParentType, ContextType>;
+  lastVerifiedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  masterCatalogId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  secretHint?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  siteId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['KiboCredentialStatus'], ParentType, ContextType>;
+  tenantId?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
+export type KiboCredentialPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['KiboCredentialPayload'] = ResolversParentTypes['KiboCredentialPayload']> = {
+  credential?: Resolver<ResolversTypes['KiboCredential'], ParentType, ContextType>;
 };
 
 export type LineItemResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['LineItem'] = ResolversParentTypes['LineItem']> = {
@@ -694,6 +902,15 @@ export type LineItemResolvers<ContextType = GatewayContext, ParentType extends R
 export type MoneyResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = {
   amount?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   currencyCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  createKiboCredential?: Resolver<ResolversTypes['KiboCredentialPayload'], ParentType, ContextType, RequireFields<MutationCreateKiboCredentialArgs, 'input'>>;
+  deleteKiboCredential?: Resolver<ResolversTypes['DeleteKiboCredentialPayload'], ParentType, ContextType, RequireFields<MutationDeleteKiboCredentialArgs, 'id'>>;
+  rotateKiboCredentialSecret?: Resolver<ResolversTypes['KiboCredentialPayload'], ParentType, ContextType, RequireFields<MutationRotateKiboCredentialSecretArgs, 'clientSecret' | 'id'>>;
+  setDefaultKiboCredential?: Resolver<ResolversTypes['KiboCredentialPayload'], ParentType, ContextType, RequireFields<MutationSetDefaultKiboCredentialArgs, 'id'>>;
+  updateKiboCredential?: Resolver<ResolversTypes['KiboCredentialPayload'], ParentType, ContextType, RequireFields<MutationUpdateKiboCredentialArgs, 'id' | 'input'>>;
+  verifyKiboCredential?: Resolver<ResolversTypes['VerifyKiboCredentialPayload'], ParentType, ContextType, RequireFields<MutationVerifyKiboCredentialArgs, 'id'>>;
 };
 
 export type OrderResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order']> = {
@@ -797,6 +1014,8 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerArgs, 'id'>>;
   customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryCustomersArgs, 'first'>>;
   inventory?: Resolver<Array<ResolversTypes['InventoryLevel']>, ParentType, ContextType, RequireFields<QueryInventoryArgs, 'productCodes'>>;
+  kiboCredential?: Resolver<Maybe<ResolversTypes['KiboCredential']>, ParentType, ContextType, RequireFields<QueryKiboCredentialArgs, 'id'>>;
+  kiboCredentials?: Resolver<Array<ResolversTypes['KiboCredential']>, ParentType, ContextType>;
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
   orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<QueryOrdersArgs, 'first'>>;
   ping?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -805,18 +1024,32 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   userCart?: Resolver<Maybe<ResolversTypes['Cart']>, ParentType, ContextType, RequireFields<QueryUserCartArgs, 'userId'>>;
 };
 
+export type VerifyKiboCredentialPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['VerifyKiboCredentialPayload'] = ResolversParentTypes['VerifyKiboCredentialPayload']> = {
+  credential?: Resolver<ResolversTypes['KiboCredential'], ParentType, ContextType>;
+  durationMs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  errorCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = GatewayContext> = {
   Address?: AddressResolvers<ContextType>;
   Cart?: CartResolvers<ContextType>;
   ContactType?: ContactTypeResolvers<ContextType>;
+  CredentialError?: CredentialErrorResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
   CustomerConnection?: CustomerConnectionResolvers<ContextType>;
   CustomerContact?: CustomerContactResolvers<ContextType>;
   CustomerEdge?: CustomerEdgeResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  DeleteKiboCredentialPayload?: DeleteKiboCredentialPayloadResolvers<ContextType>;
   InventoryLevel?: InventoryLevelResolvers<ContextType>;
+  KiboCredential?: KiboCredentialResolvers<ContextType>;
+  KiboCredentialPayload?: KiboCredentialPayloadResolvers<ContextType>;
   LineItem?: LineItemResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   Order?: OrderResolvers<ContextType>;
   OrderConnection?: OrderConnectionResolvers<ContextType>;
   OrderEdge?: OrderEdgeResolvers<ContextType>;
@@ -829,5 +1062,6 @@ export type Resolvers<ContextType = GatewayContext> = {
   ProductOption?: ProductOptionResolvers<ContextType>;
   ProductOptionValue?: ProductOptionValueResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  VerifyKiboCredentialPayload?: VerifyKiboCredentialPayloadResolvers<ContextType>;
 };
 

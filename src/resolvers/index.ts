@@ -1,5 +1,6 @@
 import type { Resolvers } from '../generated/graphql.js';
 import { cartResolvers } from './carts.js';
+import { credentialResolvers } from './credentials.js';
 import { customerResolvers } from './customers.js';
 import { inventoryResolvers } from './inventory.js';
 import { orderResolvers } from './orders.js';
@@ -12,6 +13,7 @@ const domainResolvers: Resolvers[] = [
   cartResolvers,
   customerResolvers,
   inventoryResolvers,
+  credentialResolvers,
 ];
 
 /** Combines the resolvers of every domain; each domain owns distinct type and root-field names. */

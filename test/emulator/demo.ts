@@ -3,6 +3,7 @@
  * Ports come from EMULATOR_PORT (default 4010) and PORT (default 4000); `--data FILE` loads a tenant from a
  * JSON file instead of the generated one.
  */
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
@@ -21,9 +22,12 @@ const application = emulator.application;
 
 // The demo always talks to its own emulator, whatever KIBO_* variables the shell has set. The API host is
 // left unset so the gateway finds it through the tenant lookup, as it does against Kibo.
+const generatedAdminToken = process.env.GATEWAY_ADMIN_TOKEN ? undefined : randomBytes(18).toString('base64url');
+const adminToken = process.env.GATEWAY_ADMIN_TOKEN || generatedAdminToken!;
 const config = loadConfig({
   ...process.env,
   GATEWAY_DEMO: 'true',
+  GATEWAY_ADMIN_TOKEN: adminToken,
   KIBO_CLIENT_ID: application.clientId,
   KIBO_CLIENT_SECRET: application.clientSecret,
   KIBO_TENANT_ID: String(application.tenantId),
@@ -41,7 +45,11 @@ process.stdout.write(
   [
     '',
     `Kibo emulator:  ${emulator.url}  (tenant ${application.tenantId}, site ${application.siteId})`,
-    `GraphQL:        http://${config.host}:${gatewayPort}/graphql`,
+    `GraphQL:        http://${config.host}:${gatewayPort}/graphql${config.playground ? '  (open it in a browser)' : ''}`,
+    generatedAdminToken
+      ? `Admin token:    ${generatedAdminToken}  (generated; set GATEWAY_ADMIN_TOKEN to choose one)`
+      : 'Admin token:    the value of GATEWAY_ADMIN_TOKEN',
+    `Demo app:       client ID ${application.clientId}, secret ${application.clientSecret}`,
     '',
     'Try:',
     `  curl -s http://${config.host}:${gatewayPort}/graphql -H 'content-type: application/json' \\`,

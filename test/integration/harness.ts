@@ -1,9 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { request } from 'undici';
 import { loadConfig, type GatewayConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { createGateway, type Gateway } from '../../src/server.js';
-import { environmentResolver } from '../../src/start.js';
+import type { Gateway } from '../../src/server.js';
+import { openGateway } from '../../src/start.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../emulator/server.js';
 
 export interface GraphQLResponse<Data = Record<string, unknown>> {
@@ -16,6 +19,8 @@ export interface GraphQLResponse<Data = Record<string, unknown>> {
 export interface TestStack {
   emulator: RunningEmulator;
   gateway: Gateway;
+  /** Folder of the gateway's credential database, removed by `close`. */
+  dataDir: string;
   config: GatewayConfig;
   graphqlUrl: string;
   /** Every line the gateway logged, as raw JSON text. */
@@ -28,19 +33,28 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
+export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
+
 /** Every response body seen by any stack in this process, for the secret-leak check. */
 export const observedBodies: string[] = [];
+/** The log lines of every stack started in this process. */
+export const observedLogs: string[][] = [];
 
 /**
  * Starts an emulator and a gateway wired to it on loopback ports chosen by the OS. `environment` adds or
  * overrides gateway settings.
  */
 export async function startStack(
-  options: { environment?: Record<string, string>; emulator?: EmulatorOptions } = {},
+  options: { environment?: Record<string, string>; emulator?: EmulatorOptions; reuseEmulator?: RunningEmulator } = {},
 ): Promise<TestStack> {
-  const emulator = await startEmulator({ port: 0, ...options.emulator });
+  const emulator = options.reuseEmulator ?? (await startEmulator({ port: 0, ...options.emulator }));
   const application = emulator.application;
+  // A caller that passes GATEWAY_DATA_DIR keeps the folder, for example to restart a gateway on it.
+  const ownDataDir = options.environment?.GATEWAY_DATA_DIR === undefined;
+  const dataDir = options.environment?.GATEWAY_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'gateway-test-'));
   const config = loadConfig({
+    GATEWAY_DATA_DIR: dataDir,
+    GATEWAY_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'debug',
@@ -60,13 +74,15 @@ export async function startStack(
     },
   });
   const logger = createLogger({ level: config.logLevel, destination });
-  const gateway = await createGateway({ config, logger, credentials: environmentResolver(config) });
+  observedLogs.push(logLines);
+  const gateway = await openGateway(config, logger);
   const baseUrl = await gateway.listen();
   const graphqlUrl = `${baseUrl}/graphql`;
 
   return {
     emulator,
     gateway,
+    dataDir,
     config,
     graphqlUrl,
     logLines,
@@ -83,7 +99,8 @@ export async function startStack(
     },
     async close() {
       await gateway.close();
-      await emulator.close();
+      if (!options.reuseEmulator) await emulator.close();
+      if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
