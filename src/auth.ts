@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AccessSettings } from './config.js';
 import { ErrorCode, GatewayError } from './errors.js';
 
-/** What the bearer token of a request entitles it to. */
+/** Permissions granted by the bearer token of a request. */
 export interface RequestAccess {
   /** The request sent `Authorization: Bearer …` at all. */
   presentedToken: boolean;

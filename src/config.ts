@@ -32,7 +32,7 @@ export interface AccessSettings {
   apiToken: string | undefined;
 }
 
-/** Where stored credentials live and how their secrets are encrypted. */
+/** Location of the credential store and the encryption of its secrets. */
 export interface CredentialStoreSettings {
   /** When false, only the environment credential exists and the credential API is off. */
   enabled: boolean;
@@ -81,7 +81,7 @@ export interface KiboClientSettings {
   maxResponseBytes: number;
   /** How long the tenant lookup (API host, sites, catalogs) is cached, in seconds. */
   tenantCacheSeconds: number;
-  /** Which Inventory-service item field carries the product code. */
+  /** Inventory-service item field that carries the product code. */
   inventoryItemKey: 'upc' | 'partNumber' | 'sku';
   /** Rows asked for per Inventory-service page. */
   inventoryPageSize: number;
@@ -89,7 +89,7 @@ export interface KiboClientSettings {
   inventoryMaxPages: number;
   /** Use `field in [a,b]` in batched filters instead of `field eq a or field eq b`. */
   filterInLists: boolean;
-  /** Largest number of keys one batched lookup asks for; at most 200, Kibo's page size limit. */
+  /** Maximum number of keys in one batched lookup; at most 200, Kibo's page size limit. */
   filterBatchSize: number;
   /** Largest URL-encoded length of one batched filter, which keeps upstream URLs within a few KB. */
   filterMaxLength: number;

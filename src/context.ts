@@ -33,7 +33,7 @@ export interface GatewayContext {
   config: GatewayConfig;
   /** Value of the `X-Kibo-Credential` header, if the request sent one. */
   credentialSelector: string | undefined;
-  /** What the request's bearer token allows. */
+  /** Permissions granted by the request's bearer token. */
   access: RequestAccess;
   /** The shared Kibo client, for operations that are not commerce reads (credential verification). */
   kibo: KiboClient;

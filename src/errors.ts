@@ -74,7 +74,7 @@ export class NotFoundError extends GatewayError {
 
 /** Details of a failed Kibo call that are safe to show a client. */
 export interface KiboErrorDetails {
-  /** HTTP status Kibo answered with; absent for timeouts and network failures. */
+  /** HTTP status of Kibo's response; absent for timeouts and network failures. */
   status?: number;
   kiboErrorCode?: string;
   correlationId?: string;

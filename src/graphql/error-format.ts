@@ -14,7 +14,7 @@ const MASKED_MESSAGE = 'Internal server error.';
 
 /**
  * Formats every error before it leaves the gateway. Errors the gateway raised on purpose keep their message
- * and code; errors of Apollo's own request pipeline keep theirs; everything else becomes a generic
+ * and code, and so do errors of Apollo's own request pipeline. Everything else becomes a generic
  * INTERNAL_SERVER_ERROR, so no upstream URL, header, body, token or stack trace reaches a client. The original
  * is logged by {@link errorLoggingPlugin}, because Apollo gives this hook no request context.
  */
@@ -37,7 +37,7 @@ export function formatGatewayError(formatted: GraphQLFormattedError, error: unkn
     }
     return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
   } catch {
-    // Formatting must never throw, or Apollo would answer with its own generic error.
+    // Formatting must never throw, or Apollo would send its own generic error instead.
     return { message: MASKED_MESSAGE, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
   }
 }

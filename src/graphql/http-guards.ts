@@ -7,8 +7,8 @@ export function sendGraphQLError(reply: FastifyReply, status: number, code: Erro
 }
 
 /**
- * Adds the checks that run on the GraphQL route before Apollo Server parses anything: a declared charset other
- * than UTF-8 and documents longer than `maxQueryLength` are rejected with a coded GraphQL error, and HTTP-level
+ * Adds the checks that run on the GraphQL route before Apollo Server parses anything. A declared charset other
+ * than UTF-8 and documents longer than `maxQueryLength` are rejected with a coded GraphQL error. HTTP-level
  * failures such as an oversized or malformed body keep the GraphQL error shape.
  */
 export function registerHttpGuards(app: FastifyInstance, options: { path: string; maxQueryLength: number }): void {

@@ -77,10 +77,10 @@ interface MeasureContext {
 }
 
 /**
- * Measures an operation that has passed validation. Cost counts every field once per value it may produce:
- * a list multiplies the cost of everything below it by its size, which is the `first` argument of the
+ * Measures an operation that has passed validation. Cost counts every field once per value it may produce, so
+ * a list multiplies the cost of everything below it by its size. That size is the `first` argument of the
  * connection around it, the length of a `productCodes` argument, or the configured estimate. Introspection
- * fields are not measured; the introspection setting governs them.
+ * fields are not measured, because the introspection setting governs them.
  */
 export function measureOperation(operation: OperationDefinitionNode, context: MeasureContext): OperationMeasure {
   const rootType = context.schema.getRootType(operation.operation);

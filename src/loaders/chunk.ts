@@ -3,15 +3,15 @@ import { renderFilterValue, type FilterValue } from '../kibo/filter.js';
 export interface FilterChunkLimits {
   field: string;
   inForm: boolean;
-  /** Most keys in one chunk. */
+  /** Maximum number of keys in one chunk. */
   maxCount: number;
-  /** Most URL-encoded characters the chunk's filter may take. */
+  /** Maximum URL-encoded length of the chunk's filter. */
   maxLength: number;
 }
 
 /**
  * Splits keys into groups whose batched filter (`field eq a or field eq b …`, or `field in [a,b,…]`) stays
- * within the limits once URL-encoded. Each group holds at least one key, so a single key longer than the limit
+ * within the limits once URL-encoded. Each group contains at least one key, so a single key longer than the limit
  * still gets its own call.
  */
 export function chunkKeysForFilter<Key extends FilterValue>(keys: readonly Key[], limits: FilterChunkLimits): Key[][] {

@@ -1,3 +1,4 @@
+import type { KiboPage } from '../../src/kibo/types.js';
 import { invalidParameter } from './envelope.js';
 import { compareValues, foldedText, parseFieldPath, resolvePath } from './field-values.js';
 import { FilterSyntaxError, matchesFilter, parseFilter } from './filter.js';
@@ -6,14 +7,7 @@ import { FilterSyntaxError, matchesFilter, parseFilter } from './filter.js';
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 200;
 
-/** Kibo's paged list envelope. */
-export interface KiboPage<T> {
-  startIndex: number;
-  pageSize: number;
-  pageCount: number;
-  totalCount: number;
-  items: T[];
-}
+export type { KiboPage } from '../../src/kibo/types.js';
 
 /** Query parameters with lower-cased names, because Kibo reads `pageSize` and `pagesize` alike. */
 export type QueryParameters = ReadonlyMap<string, string>;

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startStack, type TestStack } from './harness.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { type TestStack, useStack } from './harness.js';
 
 const NESTED_ORDERS = /* GraphQL */ `
   query NestedOrders($first: Int!) {
@@ -36,18 +36,11 @@ function totalCalls(counts: Record<string, number>): number {
 }
 
 describe('batching on', () => {
+  const currentStack = useStack();
   let stack: TestStack;
 
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-
-  afterAll(async () => {
-    await stack.close();
-  });
-
   beforeEach(() => {
-    stack.emulator.clearRequests();
+    stack = currentStack();
   });
 
   it('nested page of 50 orders costs a handful of calls', async () => {
@@ -102,18 +95,10 @@ describe('batching on', () => {
 });
 
 describe('batching off', () => {
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    stack = await startStack({ environment: { GATEWAY_BATCHING: 'false' } });
-  });
-
-  afterAll(async () => {
-    await stack.close();
-  });
+  const currentStack = useStack({ environment: { GATEWAY_BATCHING: 'false' } });
 
   it('nested page of 50 orders costs a call per lookup', async () => {
-    stack.emulator.clearRequests();
+    const stack = currentStack();
     const response = await stack.graphql(NESTED_ORDERS, { first: 50 });
     expect(response.errors).toBeUndefined();
     expect(totalCalls(countDataCalls(stack))).toBeGreaterThan(100);

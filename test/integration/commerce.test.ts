@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { AWKWARD_PRODUCT_CODES } from '../emulator/data.js';
-import { errorCodes, startStack, type TestStack } from './harness.js';
+import { errorCodes, type TestStack, useStack } from './harness.js';
 
 const ORDERS_PAGE = /* GraphQL */ `
   query OrdersPage {
@@ -36,18 +36,11 @@ const STOCK = /* GraphQL */ `
 
 type Row = Record<string, unknown>;
 
+const currentStack = useStack();
 let stack: TestStack;
 
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  await stack.close();
-});
-
 beforeEach(() => {
-  stack.emulator.clearRequests();
+  stack = currentStack();
 });
 
 function dataRequests() {

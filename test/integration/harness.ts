@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,4 +109,25 @@ export async function startStack(
 /** Returns the codes of a response's errors, in order. */
 export function errorCodes(response: GraphQLResponse<unknown>): unknown[] {
   return (response.errors ?? []).map((error) => error.extensions?.code);
+}
+
+/**
+ * Starts one stack for the enclosing test file or `describe` block, clears the emulator's request log before
+ * each test, and closes the stack afterwards. Returns a getter because the stack exists only once the hook ran.
+ */
+export function useStack(options: Parameters<typeof startStack>[0] = {}): () => TestStack {
+  let stack: TestStack | undefined;
+  beforeAll(async () => {
+    stack = await startStack(options);
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+  beforeEach(() => {
+    stack?.emulator.clearRequests();
+  });
+  return () => {
+    if (!stack) throw new Error('The test stack has not started; call useStack at the top of a file or describe block.');
+    return stack;
+  };
 }

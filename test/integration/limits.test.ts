@@ -1,19 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { errorCodes, startStack, type TestStack } from './harness.js';
+import { errorCodes, type TestStack, useStack } from './harness.js';
 
+const currentStack = useStack();
 let stack: TestStack;
 
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  await stack.close();
-});
-
 beforeEach(() => {
-  stack.emulator.clearRequests();
+  stack = currentStack();
 });
 
 function upstreamCalls(): number {
