@@ -43,14 +43,15 @@ export function createInventoryLoader(
               locationCodes: locationCodes ? [...locationCodes] : undefined,
             });
             const wanted = locationCodes ? new Set(locationCodes) : undefined;
-            for (const key of group) {
-              results.set(
-                key,
-                rows.filter(
-                  (row) => row[itemKey] === key.productCode && (!wanted || wanted.has(row.locationCode ?? '')),
-                ),
-              );
+            const rowsByProduct = new Map<string, KiboInventoryRow[]>();
+            for (const row of rows) {
+              const productCode = row[itemKey];
+              if (!productCode || (wanted && !wanted.has(row.locationCode ?? ''))) continue;
+              const productRows = rowsByProduct.get(productCode) ?? [];
+              productRows.push(row);
+              rowsByProduct.set(productCode, productRows);
             }
+            for (const key of group) results.set(key, rowsByProduct.get(key.productCode) ?? []);
           } catch (error) {
             for (const key of group) results.set(key, asError(error));
           }

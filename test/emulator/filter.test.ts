@@ -195,3 +195,29 @@ describe('matchesFilter', () => {
     expect(matches('(productUsage eq Configurable or price.price gt 10) and isVariation eq true', product)).toBe(false);
   });
 });
+
+describe('batched equality filters', () => {
+  const records = [
+    { id: 5, code: 'Ab-1', date: '2024-03-01T10:00:00Z', flag: true, missing: null },
+    { id: 7, code: 'x/y', date: '2024-03-01T12:00:00+02:00', flag: false },
+    { id: 12, code: 'ÄBC', date: 'not a date', flag: true },
+    { id: 0, code: '5', date: '2024-03-02', flag: false },
+  ];
+  const valueLists = [
+    ['5', "'7'", 'ab-1', "'x/y'", 'null'],
+    ['2024-03-01T10:00:00.000Z', '2024-03-01T10:00Z', "'äbc'", 'TRUE', '12.0'],
+    ["'5'", '0', 'false', 'nothing'],
+  ];
+
+  it.each(['id', 'code', 'date', 'flag', 'missing'])('match each term on %s', (field) => {
+    for (const values of valueLists) {
+      const orFilter = parseFilter(values.map((value) => `${field} eq ${value}`).join(' or '))!;
+      const inFilter = parseFilter(`${field} in [${values.join(',')}]`)!;
+      for (const record of records) {
+        const oneByOne = values.some((value) => matchesFilter(record, parseFilter(`${field} eq ${value}`)!));
+        expect(matchesFilter(record, orFilter), `${JSON.stringify(record)} ~ ${orFilter.kind}`).toBe(oneByOne);
+        expect(matchesFilter(record, inFilter), `${JSON.stringify(record)} ~ in`).toBe(oneByOne);
+      }
+    }
+  });
+});

@@ -22,7 +22,7 @@
  * contains, both without regard to case. The bare value `null` matches a missing or null field with `eq`.
  * A path that passes through an array matches when any element matches (`ne` when none equals).
  */
-import { compareValues, foldedText, parseFieldPath, resolvePath } from './field-values.js';
+import { compareValues, foldedText, parseFieldPath, parseIsoDate, resolvePath } from './field-values.js';
 
 export type FilterOperator = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le' | 'sw' | 'cont';
 
@@ -264,8 +264,72 @@ function compareOne(recordValue: unknown, operator: FilterOperator, value: Filte
   }
 }
 
+/**
+ * Values of an `in` list, or of an `or` of `eq` terms on one field, as sets: batched lookups send such filters
+ * with up to 200 values, and comparing every record with every value made the emulator slower than the latency
+ * it is meant to simulate. Membership gives the same answers as {@link isEqual}.
+ */
+interface EqualitySet {
+  field: string[];
+  /** Keys of every value, for text records. */
+  texts: Set<string>;
+  /** Keys of the values compared as text with a number record (all but unquoted numbers). */
+  textsForNumbers: Set<string>;
+  /** Unquoted numeric values, compared numerically with number records. */
+  numbers: Set<number>;
+  matchesNull: boolean;
+}
+
+const equalitySets = new WeakMap<FilterNode, EqualitySet | undefined>();
+
+function textKey(text: string): string {
+  const instant = parseIsoDate(text);
+  return Number.isNaN(instant) ? `s:${foldedText(text)}` : `d:${instant}`;
+}
+
+function equalitySetOf(node: FilterNode): EqualitySet | undefined {
+  if (equalitySets.has(node)) return equalitySets.get(node);
+  let field: string[] | undefined;
+  let values: FilterValue[] | undefined;
+  if (node.kind === 'in') {
+    field = node.field;
+    values = node.values;
+  } else if (node.kind === 'or') {
+    const first = node.terms[0];
+    const sameFieldEq = (term: FilterNode) =>
+      term.kind === 'comparison' && term.operator === 'eq' && first?.kind === 'comparison' && term.field.join('.') === first.field.join('.');
+    if (first?.kind === 'comparison' && node.terms.every(sameFieldEq)) {
+      field = first.field;
+      values = node.terms.map((term) => (term as { value: FilterValue }).value);
+    }
+  }
+
+  let set: EqualitySet | undefined;
+  if (field && values) {
+    set = { field, texts: new Set(), textsForNumbers: new Set(), numbers: new Set(), matchesNull: false };
+    for (const value of values) {
+      if (isNullValue(value)) set.matchesNull = true;
+      set.texts.add(textKey(value.text));
+      if (!value.quoted && NUMBER_PATTERN.test(value.text)) set.numbers.add(Number(value.text));
+      else set.textsForNumbers.add(textKey(value.text));
+    }
+  }
+  equalitySets.set(node, set);
+  return set;
+}
+
+function inEqualitySet(recordValue: unknown, set: EqualitySet): boolean {
+  if (recordValue === null || recordValue === undefined) return set.matchesNull;
+  if (typeof recordValue === 'number') return set.numbers.has(recordValue) || set.textsForNumbers.has(textKey(String(recordValue)));
+  if (typeof recordValue === 'boolean') return set.texts.has(`s:${recordValue}`);
+  if (typeof recordValue === 'string') return set.texts.has(textKey(recordValue));
+  return false;
+}
+
 /** Tells whether `record` satisfies the parsed filter. */
 export function matchesFilter(record: unknown, node: FilterNode): boolean {
+  const set = node.kind === 'in' || node.kind === 'or' ? equalitySetOf(node) : undefined;
+  if (set) return resolvePath(record, set.field).some((recordValue) => inEqualitySet(recordValue, set));
   switch (node.kind) {
     case 'and':
       return node.terms.every((term) => matchesFilter(record, term));
