@@ -1,6 +1,10 @@
 import { ConfigError, loadConfig, type GatewayConfig } from './config.js';
+import { CredentialStorageError } from './credentials/index.js';
 import { createLogger } from './logger.js';
 import { runGateway } from './start.js';
+
+/** Exit code of a start that failed because of the configuration or the data it points at. */
+const EXIT_BAD_CONFIGURATION = 2;
 
 /** Entry point of `npm start`: reads the environment, then runs the gateway until a signal stops it. */
 async function main(): Promise<void> {
@@ -8,17 +12,34 @@ async function main(): Promise<void> {
   try {
     config = loadConfig();
   } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(2);
-    }
+    exitOnKnownStartError(error);
     throw error;
   }
+
   const logger = createLogger({ level: config.logLevel });
   if (!config.environmentCredential) {
-    logger.warn('No KIBO_CLIENT_ID, KIBO_CLIENT_SECRET and KIBO_TENANT_ID set: commerce queries will fail');
+    logger.warn(
+      'No KIBO_CLIENT_ID, KIBO_CLIENT_SECRET and KIBO_TENANT_ID set: commerce queries use the stored default ' +
+        'credential, and fail with CREDENTIAL_NOT_FOUND until one is added with createKiboCredential',
+    );
   }
-  await runGateway(config, logger);
+  try {
+    await runGateway(config, logger);
+  } catch (error) {
+    exitOnKnownStartError(error);
+    throw error;
+  }
+}
+
+/**
+ * Prints the message of a configuration or credential-store error without a stack trace and exits, because
+ * the message already says what to fix. Other errors are bugs and keep their stack.
+ */
+function exitOnKnownStartError(error: unknown): void {
+  if (error instanceof ConfigError || error instanceof CredentialStorageError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(EXIT_BAD_CONFIGURATION);
+  }
 }
 
 await main();

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import Negotiator from 'negotiator';
 import { ASSET_PATH_PREFIX, loadPlaygroundAssets } from './assets.js';
-import { DEFAULT_HEADERS, DEFAULT_TABS } from './operations.js';
+import { DEFAULT_HEADERS, playgroundTabs, type CredentialExample } from './operations.js';
 import { createNonce, pageHeaders, renderPage, type PlaygroundSettings } from './page.js';
 
 /**
@@ -9,7 +9,10 @@ import { createNonce, pageHeaders, renderPage, type PlaygroundSettings } from '.
  * and stylesheets under /playground/assets/. Every file comes from the project's own dependencies, so the page
  * works without network access.
  */
-export function registerPlayground(app: FastifyInstance, options: { graphqlPath: string }): void {
+export function registerPlayground(
+  app: FastifyInstance,
+  options: { graphqlPath: string; credentialExample?: CredentialExample | undefined },
+): void {
   const { graphqlPath } = options;
   // Relative URLs below assume that `/` and the GraphQL path sit in the same folder.
   if (!/^\/[^/]+$/.test(graphqlPath)) {
@@ -19,7 +22,7 @@ export function registerPlayground(app: FastifyInstance, options: { graphqlPath:
   const assets = loadPlaygroundAssets();
   const settings: PlaygroundSettings = {
     endpoint: graphqlPath.slice(1),
-    tabs: DEFAULT_TABS,
+    tabs: playgroundTabs(options.credentialExample),
     defaultHeaders: DEFAULT_HEADERS,
   };
   const sendPage = (reply: FastifyReply) => {

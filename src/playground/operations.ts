@@ -7,7 +7,8 @@ export interface PlaygroundTab {
 
 // GraphiQL's Headers pane contains JSON, which has no comments, so the first tab explains the headers. The editor
 // is about 56 characters wide in a window 1,400 pixels wide, so comment lines stay within that.
-const COMMERCE_HEADERS = json({ 'X-Kibo-Credential': 'environment' });
+// Commerce tabs send no X-Kibo-Credential, so they use the default credential, as most clients would.
+const COMMERCE_HEADERS = json({});
 
 /**
  * Headers of the first tab and of each new tab. GraphiQL 4 fills the Headers pane of the first tab from its
@@ -162,30 +163,48 @@ query ListCredentials {
 }
 `;
 
+/** Values the credential tab starts with; the secret is always a placeholder. */
+export interface CredentialExample {
+  name: string;
+  description: string;
+  clientId: string;
+  tenantId: number;
+  siteId?: number | undefined;
+  apiHost?: string | undefined;
+  authHost: string;
+}
+
+/** A Kibo sandbox tenant with placeholder ids, for a gateway that is not the demo. */
+export const SANDBOX_CREDENTIAL_EXAMPLE: CredentialExample = {
+  name: 'sandbox',
+  description: 'Sandbox tenant',
+  clientId: 'yourtenant.yourapp.1.0.0.Release',
+  tenantId: 12345,
+  siteId: 23456,
+  apiHost: 'https://t12345-s23456.sandbox.mozu.com',
+  authHost: 'https://home.mozu.com',
+};
+
 /** Tabs shown on a first visit: one per domain, then the credential flow. */
-export const DEFAULT_TABS: readonly PlaygroundTab[] = [
-  { query: PRODUCTS, headers: COMMERCE_HEADERS },
-  { query: ORDERS, headers: COMMERCE_HEADERS },
-  { query: CUSTOMERS, headers: COMMERCE_HEADERS },
-  { query: INVENTORY, variables: json({ codes: ['BTL-0001', 'APP-0002', 'CMP-0003'] }), headers: COMMERCE_HEADERS },
-  {
-    query: CREDENTIALS,
-    variables: json({
-      input: {
-        name: 'sandbox',
-        description: 'Sandbox tenant',
-        clientId: 'yourtenant.yourapp.1.0.0.Release',
-        clientSecret: '<client secret>',
-        tenantId: 12345,
-        siteId: 23456,
-        apiHost: 'https://t12345-s23456.sandbox.mozu.com',
-        authHost: 'https://home.mozu.com',
-      },
-      id: '<id returned by CreateCredential>',
-    }),
-    headers: json({ Authorization: 'Bearer <admin token>' }),
-  },
-];
+export function playgroundTabs(example: CredentialExample = SANDBOX_CREDENTIAL_EXAMPLE): readonly PlaygroundTab[] {
+  return [
+    { query: PRODUCTS, headers: COMMERCE_HEADERS },
+    { query: ORDERS, headers: COMMERCE_HEADERS },
+    { query: CUSTOMERS, headers: COMMERCE_HEADERS },
+    { query: INVENTORY, variables: json({ codes: ['BTL-0001', 'APP-0002', 'CMP-0003'] }), headers: COMMERCE_HEADERS },
+    {
+      query: CREDENTIALS,
+      variables: json({
+        input: { ...example, clientSecret: '<client secret>' },
+        id: '<id returned by CreateCredential>',
+      }),
+      headers: json({ Authorization: 'Bearer <admin token>' }),
+    },
+  ];
+}
+
+/** The default tabs, for a gateway that is not the demo. */
+export const DEFAULT_TABS = playgroundTabs();
 
 function json(value: unknown): string {
   return JSON.stringify(value, null, 2);

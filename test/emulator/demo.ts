@@ -26,6 +26,8 @@ const generatedAdminToken = process.env.GATEWAY_ADMIN_TOKEN ? undefined : random
 const adminToken = process.env.GATEWAY_ADMIN_TOKEN || generatedAdminToken!;
 const config = loadConfig({
   ...process.env,
+  // The demo keeps its credentials apart from those of `npm start`, which may point at a real tenant.
+  GATEWAY_DATA_DIR: process.env.GATEWAY_DATA_DIR || './data/demo',
   GATEWAY_DEMO: 'true',
   GATEWAY_ADMIN_TOKEN: adminToken,
   KIBO_CLIENT_ID: application.clientId,

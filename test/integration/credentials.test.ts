@@ -196,6 +196,13 @@ describe('validation', () => {
     expect(JSON.stringify(response)).not.toContain(secret.trim());
   });
 
+  it('never echoes a secret of the wrong type', async () => {
+    const response = await stack.graphql(CREATE, { input: credentialInput({ name: 'Numeric secret', clientSecret: 73914682 }) }, ADMIN);
+    expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(response.errors![0]!.message).toContain('input.clientSecret');
+    expect(JSON.stringify(response)).not.toContain('73914682');
+  });
+
   it('rejects a name that differs only in case', async () => {
     await create({ name: 'Case Test' });
     const response = await stack.graphql(CREATE, { input: credentialInput({ name: 'CASE test' }) }, ADMIN);
@@ -247,7 +254,7 @@ describe('storage', () => {
 
 describe('secrets', () => {
   it('appear in no log line or response body', () => {
-    const secrets = [DEMO_APPLICATION.clientSecret, WRONG_SECRET, TEST_ADMIN_TOKEN];
+    const secrets = [DEMO_APPLICATION.clientSecret, WRONG_SECRET, TEST_ADMIN_TOKEN, '73914682'];
     const everything = [...observedBodies, ...observedLogs.flat()];
     expect(everything.length).toBeGreaterThan(50);
     for (const secret of secrets) {

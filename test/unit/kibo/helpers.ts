@@ -9,7 +9,7 @@ import type { KiboCredential } from '../../../src/kibo/types.js';
 /** Client settings for tests: the defaults with short timeouts and small limits. */
 export function testSettings(overrides: Partial<KiboClientSettings> = {}): KiboClientSettings {
   return {
-    ...loadConfig({ GATEWAY_CREDENTIAL_MANAGEMENT: 'false' }).kibo,
+    ...loadConfig({ GATEWAY_DEMO: 'true' }).kibo,
     requestTimeoutMs: 2_000,
     connectTimeoutMs: 1_000,
     maxResponseBytes: 64 * 1024,
