@@ -20,6 +20,13 @@ export interface GatewayConfig {
   /** Introspection queries allowed, always while the playground is on because its docs and completion need them. */
   introspection: boolean;
   limits: RequestLimits;
+  /**
+   * Time limit of one GraphQL request in milliseconds. When it runs out, every upstream call of the request is
+   * aborted and fails with KIBO_TIMEOUT.
+   */
+  requestTimeoutMs: number;
+  /** How long a stopping gateway waits for in-flight requests before it closes their connections, in milliseconds. */
+  shutdownGraceMs: number;
   access: AccessSettings;
   credentialStore: CredentialStoreSettings;
 }
@@ -104,13 +111,25 @@ export class ConfigError extends Error {
 
 const DEFAULT_AUTH_HOST = 'https://home.mozu.com';
 
+const TRUE_WORDS = ['true', '1', 'yes', 'on'];
+const FALSE_WORDS = ['false', '0', 'no', 'off'];
+
 const booleanText = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
-  .transform((value) => ['true', '1', 'yes', 'on'].includes(value));
+  .string()
+  .transform((value) => value.trim().toLowerCase())
+  .refine((value) => TRUE_WORDS.includes(value) || FALSE_WORDS.includes(value), {
+    error: 'must be true or false (1/0, yes/no and on/off are accepted too)',
+  })
+  .transform((value) => TRUE_WORDS.includes(value));
 
-const integerText = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** Whole numbers within bounds, with one plain message for every way a value can miss them. */
+const integerText = (min: number, max: number, message = `must be a whole number from ${min} to ${max}`) =>
+  z.coerce.number({ error: message }).int({ error: message }).min(min, { error: message }).max(max, { error: message });
 
-const optionalId = integerText(1, Number.MAX_SAFE_INTEGER).optional();
+const optionalId = integerText(1, Number.MAX_SAFE_INTEGER, 'must be a positive whole number').optional();
+
+const oneOf = <const Values extends readonly [string, ...string[]]>(values: Values) =>
+  z.enum(values, { error: `must be one of: ${values.join(', ')}` });
 
 /** Origin of an absolute https URL (plain http only for loopback), with any trailing `/api` or `/` removed. */
 export const hostUrl = z.string().transform((value, ctx) => {
@@ -142,7 +161,7 @@ export function isLoopbackHost(hostname: string): boolean {
 const environmentSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: integerText(0, 65535).default(4000),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GATEWAY_DEMO: booleanText.default(false),
   GATEWAY_BATCHING: booleanText.default(true),
   // Their defaults depend on NODE_ENV, GATEWAY_DEMO and each other, so readPlaygroundSettings sets them.
@@ -162,6 +181,8 @@ const environmentSchema = z.object({
   GATEWAY_MAX_QUERY_LENGTH: integerText(100, 10_000_000).default(100_000),
   GATEWAY_MAX_TOKENS: integerText(100, 1_000_000).default(10_000),
   GATEWAY_MAX_BODY_BYTES: integerText(1_024, 100 * 1024 * 1024).default(1024 * 1024),
+  GATEWAY_REQUEST_TIMEOUT_MS: integerText(100, 600_000).default(30_000),
+  GATEWAY_SHUTDOWN_GRACE_MS: integerText(0, 600_000).default(10_000),
   KIBO_CLIENT_ID: z.string().trim().min(1).optional(),
   KIBO_CLIENT_SECRET: z.string().min(1).optional(),
   KIBO_TENANT_ID: optionalId,
@@ -175,7 +196,7 @@ const environmentSchema = z.object({
   KIBO_CONNECT_TIMEOUT_MS: integerText(100, 60_000).default(5_000),
   KIBO_MAX_RESPONSE_BYTES: integerText(1024, 512 * 1024 * 1024).default(32 * 1024 * 1024),
   KIBO_TENANT_CACHE_SECONDS: integerText(0, 86_400).default(3_600),
-  KIBO_INVENTORY_ITEM_KEY: z.enum(['upc', 'partNumber', 'sku']).default('upc'),
+  KIBO_INVENTORY_ITEM_KEY: oneOf(['upc', 'partNumber', 'sku']).default('upc'),
   KIBO_INVENTORY_PAGE_SIZE: integerText(10, 10_000).default(1_000),
   KIBO_INVENTORY_MAX_PAGES: integerText(1, 1_000).default(20),
   KIBO_FILTER_IN_LISTS: booleanText.default(false),
@@ -183,7 +204,6 @@ const environmentSchema = z.object({
   KIBO_FILTER_MAX_LENGTH: integerText(256, 65_536).default(4_096),
 });
 
-type EnvironmentInput = z.input<typeof environmentSchema>;
 
 /**
  * Validates the environment and returns the frozen configuration.
@@ -197,14 +217,18 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Gatewa
     if (value !== undefined && value !== '') input[key] = value;
   }
 
-  const parsed = environmentSchema.safeParse(input as EnvironmentInput);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  // Each variable is checked on its own and then across variables, so one start reports every problem.
+  const values: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [key, schema] of Object.entries(environmentSchema.shape)) {
+    const result = (schema as z.ZodType).safeParse(input[key]);
+    if (result.success) values[key] = result.data;
+    else problems.push(`${key}: ${result.error.issues[0]?.message ?? 'is invalid'}`);
   }
-  const env = parsed.data;
+  const env = values as z.output<typeof environmentSchema>;
+  problems.push(...accessProblems(env), ...environmentCredentialProblems(env));
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
 
-  const access = readAccessSettings(env);
   return Object.freeze({
     host: env.HOST,
     port: env.PORT,
@@ -213,7 +237,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Gatewa
     batching: env.GATEWAY_BATCHING,
     ...readPlaygroundSettings(env),
     environmentCredential: readEnvironmentCredential(env),
-    access,
+    access: Object.freeze({ adminToken: env.GATEWAY_ADMIN_TOKEN, apiToken: env.GATEWAY_API_TOKEN }),
     credentialStore: Object.freeze({
       enabled: env.GATEWAY_CREDENTIAL_MANAGEMENT,
       dataDir: env.GATEWAY_DATA_DIR,
@@ -229,6 +253,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Gatewa
       maxTokens: env.GATEWAY_MAX_TOKENS,
       maxBodyBytes: env.GATEWAY_MAX_BODY_BYTES,
     }),
+    requestTimeoutMs: env.GATEWAY_REQUEST_TIMEOUT_MS,
+    shutdownGraceMs: env.GATEWAY_SHUTDOWN_GRACE_MS,
     kibo: Object.freeze({
       tokenRefreshMarginSeconds: env.KIBO_TOKEN_REFRESH_MARGIN_SECONDS,
       requestTimeoutMs: env.KIBO_REQUEST_TIMEOUT_MS,
@@ -269,7 +295,8 @@ function readPlaygroundSettings(
 /** Shortest admin or API token accepted outside demo mode. */
 const MIN_TOKEN_LENGTH = 16;
 
-function readAccessSettings(env: z.output<typeof environmentSchema>): AccessSettings {
+/** Problems of the admin and API tokens; a value that failed its own check is skipped here. */
+function accessProblems(env: z.output<typeof environmentSchema>): string[] {
   const problems: string[] = [];
   const tokens = { GATEWAY_ADMIN_TOKEN: env.GATEWAY_ADMIN_TOKEN, GATEWAY_API_TOKEN: env.GATEWAY_API_TOKEN };
   for (const [name, token] of Object.entries(tokens)) {
@@ -284,26 +311,32 @@ function readAccessSettings(env: z.output<typeof environmentSchema>): AccessSett
       'GATEWAY_ADMIN_TOKEN: missing; credential management needs it (or set GATEWAY_CREDENTIAL_MANAGEMENT=false)',
     );
   }
-  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
-  return Object.freeze({ adminToken: env.GATEWAY_ADMIN_TOKEN, apiToken: env.GATEWAY_API_TOKEN });
+  return problems;
+}
+
+const ENVIRONMENT_CREDENTIAL_VARIABLES = ['KIBO_CLIENT_ID', 'KIBO_CLIENT_SECRET', 'KIBO_TENANT_ID'] as const;
+
+/**
+ * Problems of the environment credential: its three variables go together, and without credential management
+ * they are the only credential the gateway can have.
+ */
+function environmentCredentialProblems(env: z.output<typeof environmentSchema>): string[] {
+  const missing = ENVIRONMENT_CREDENTIAL_VARIABLES.filter((name) => env[name] === undefined);
+  if (missing.length === 0) return [];
+  if (missing.length < ENVIRONMENT_CREDENTIAL_VARIABLES.length) {
+    return [`${missing.join(', ')}: missing; KIBO_CLIENT_ID, KIBO_CLIENT_SECRET and KIBO_TENANT_ID must be set together`];
+  }
+  if (env.GATEWAY_CREDENTIAL_MANAGEMENT === false) {
+    return [
+      'KIBO_CLIENT_ID, KIBO_CLIENT_SECRET, KIBO_TENANT_ID: missing; with GATEWAY_CREDENTIAL_MANAGEMENT=false they ' +
+        'are the only Kibo credential',
+    ];
+  }
+  return [];
 }
 
 function readEnvironmentCredential(env: z.output<typeof environmentSchema>): EnvironmentCredential | undefined {
-  const required = {
-    KIBO_CLIENT_ID: env.KIBO_CLIENT_ID,
-    KIBO_CLIENT_SECRET: env.KIBO_CLIENT_SECRET,
-    KIBO_TENANT_ID: env.KIBO_TENANT_ID,
-  };
-  const missing = Object.entries(required)
-    .filter(([, value]) => value === undefined)
-    .map(([key]) => key);
-  if (missing.length === 3) return undefined;
-  if (missing.length > 0) {
-    throw new ConfigError(
-      `Invalid configuration:\n  ${missing.join(', ')}: missing; KIBO_CLIENT_ID, KIBO_CLIENT_SECRET and ` +
-        'KIBO_TENANT_ID must be set together',
-    );
-  }
+  if (env.KIBO_CLIENT_ID === undefined) return undefined;
   return Object.freeze({
     clientId: env.KIBO_CLIENT_ID!,
     clientSecret: env.KIBO_CLIENT_SECRET!,

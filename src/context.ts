@@ -2,9 +2,10 @@ import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import { readRequestAccess, requireCommerceAccess, type RequestAccess } from './auth.js';
 import type { GatewayConfig } from './config.js';
 import type { CredentialService } from './credentials/index.js';
+import { ClientDisconnectedError, ErrorCode, KiboError } from './errors.js';
 import { createKiboApi, type KiboApi } from './kibo/api.js';
 import type { KiboClient } from './kibo/client.js';
-import type { KiboCredential } from './kibo/types.js';
+import type { KiboCallOptions, KiboCredential } from './kibo/types.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
 
 /** Finds the Kibo credential a request asked for, or the default one when it named none. */
@@ -28,8 +29,13 @@ export interface GatewayContext {
   requestId: string;
   /** Child logger that writes the request id on every line. */
   logger: FastifyBaseLogger;
-  /** Aborted when the client disconnects, which aborts the request's upstream calls. */
+  /**
+   * Aborted when the client disconnects (reason: ClientDisconnectedError) or the request's time limit runs out
+   * (reason: a KIBO_TIMEOUT KiboError), which aborts the request's upstream calls.
+   */
   signal: AbortSignal;
+  /** Epoch milliseconds at which the request's time limit runs out. */
+  deadline: number;
   config: GatewayConfig;
   /** Value of the `X-Kibo-Credential` header, if the request sent one. */
   credentialSelector: string | undefined;
@@ -58,10 +64,7 @@ export const CREDENTIAL_HEADER = 'x-kibo-credential';
 /** Builds the function the HTTP integration calls once per GraphQL request. */
 export function createContextFactory(dependencies: ContextDependencies) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<GatewayContext> => {
-    const abort = new AbortController();
-    reply.raw.once('close', () => {
-      if (!reply.raw.writableFinished) abort.abort(new Error('client disconnected'));
-    });
+    const { signal, deadline } = watchRequest(reply, dependencies.config.requestTimeoutMs);
 
     const header = request.headers[CREDENTIAL_HEADER];
     const credentialSelector = typeof header === 'string' && header.trim() !== '' ? header.trim() : undefined;
@@ -72,14 +75,15 @@ export function createContextFactory(dependencies: ContextDependencies) {
     let session: Promise<CommerceSession> | undefined;
     const commerce = () => {
       requireCommerceAccess(access);
-      session ??= openSession(dependencies, credentialSelector, { requestId, signal: abort.signal });
+      session ??= openSession(dependencies, credentialSelector, { requestId, signal, deadline });
       return session;
     };
 
     return {
       requestId,
       logger,
-      signal: abort.signal,
+      signal,
+      deadline,
       config: dependencies.config,
       credentialSelector,
       access,
@@ -90,10 +94,31 @@ export function createContextFactory(dependencies: ContextDependencies) {
   };
 }
 
+/**
+ * Creates the abort signal of one GraphQL request. It aborts with a KIBO_TIMEOUT KiboError when `timeoutMs` runs
+ * out, and with a ClientDisconnectedError when the client closes the connection before the response is sent.
+ */
+function watchRequest(reply: FastifyReply, timeoutMs: number): { signal: AbortSignal; deadline: number } {
+  const controller = new AbortController();
+  const deadline = Date.now() + timeoutMs;
+  const timer = setTimeout(() => {
+    const message =
+      `The request did not finish within its time limit of ${timeoutMs} ms, so its Kibo calls were aborted.`;
+    controller.abort(new KiboError(ErrorCode.KIBO_TIMEOUT, message));
+  }, timeoutMs);
+  timer.unref();
+  // A response emits 'close' once it is sent, too; only a close before that is a disconnect.
+  reply.raw.once('close', () => {
+    clearTimeout(timer);
+    if (!reply.raw.writableFinished) controller.abort(new ClientDisconnectedError());
+  });
+  return { signal: controller.signal, deadline };
+}
+
 async function openSession(
   dependencies: ContextDependencies,
   selector: string | undefined,
-  callOptions: { requestId: string; signal: AbortSignal },
+  callOptions: KiboCallOptions,
 ): Promise<CommerceSession> {
   const credential = await dependencies.credentials.resolve(selector);
   const api = createKiboApi(dependencies.kibo, credential, callOptions);

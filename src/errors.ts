@@ -105,6 +105,17 @@ export class KiboError extends GatewayError {
   }
 }
 
+/**
+ * Abort reason of a GraphQL request whose client closed the connection before the response was sent. No client
+ * sees it, so it carries no code.
+ */
+export class ClientDisconnectedError extends Error {
+  constructor() {
+    super('The client closed the connection before the response was sent.');
+    this.name = 'ClientDisconnectedError';
+  }
+}
+
 /** Returns true when `error` (or the error a GraphQL error wraps) carries the given code. */
 export function hasErrorCode(error: unknown, code: ErrorCode): boolean {
   if (error instanceof GatewayError) return error.code === code;

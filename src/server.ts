@@ -6,6 +6,7 @@ import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastif
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { GatewayConfig } from './config.js';
 import { createContextFactory, type CredentialResolver, type GatewayContext } from './context.js';
+import { registerDrain } from './drain.js';
 import type { CredentialService } from './credentials/index.js';
 import type { Resolvers } from './generated/graphql.js';
 import { errorLoggingPlugin, formatGatewayError } from './graphql/error-format.js';
@@ -14,6 +15,7 @@ import { queryLimitsPlugin } from './graphql/limits.js';
 import { KiboClient } from './kibo/client.js';
 import type { Logger } from './logger.js';
 import { registerPlayground } from './playground/index.js';
+import type { CredentialExample } from './playground/operations.js';
 import { createResolvers } from './resolvers/index.js';
 
 export interface GatewayOptions {
@@ -33,7 +35,11 @@ export interface Gateway {
   kibo: KiboClient;
   /** Starts listening; returns the base URL such as `http://127.0.0.1:4000`. */
   listen(): Promise<string>;
-  /** Stops accepting requests, lets in-flight ones finish and closes the Kibo client. */
+  /**
+   * Stops accepting connections and lets in-flight requests finish. Connections still open after
+   * `config.shutdownGraceMs` are closed, which aborts their requests' Kibo calls. Then closes the Kibo client
+   * and the credential store.
+   */
   close(): Promise<void>;
 }
 
@@ -63,8 +69,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', String(request.id));
   });
+  const drain = registerDrain(app, logger);
   registerHttpGuards(app, { path: GRAPHQL_PATH, maxQueryLength: config.limits.maxQueryLength });
-  if (config.playground) registerPlayground(app, { graphqlPath: GRAPHQL_PATH });
+  if (config.playground) registerPlayground(app, { graphqlPath: GRAPHQL_PATH, credentialExample: demoCredentialExample(config) });
 
   const apollo = new ApolloServer<GatewayContext>({
     typeDefs: loadTypeDefs(),
@@ -97,6 +104,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     }),
   });
   app.get('/healthz', async () => ({ status: 'ok' }));
+  // While the gateway is closing, fastify sends 503 to every request, this one included, before routing it.
   app.get('/readyz', async (_request, reply) => {
     try {
       await options.credentialService?.list();
@@ -118,10 +126,27 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       return `http://${host}:${port}`;
     },
     async close() {
-      await app.close();
+      await drain.close(config.shutdownGraceMs);
       await kibo.close();
       await options.credentialService?.close();
     },
+  };
+}
+
+/**
+ * In demo mode the credential tab starts with the emulator's demo application, so that the credential flow runs
+ * against the emulator and not against Kibo's hosts. The secret stays a placeholder.
+ */
+function demoCredentialExample(config: GatewayConfig): CredentialExample | undefined {
+  const credential = config.environmentCredential;
+  if (!config.demoMode || !credential) return undefined;
+  return {
+    name: 'Emulator demo',
+    description: 'Demo application of the local Kibo emulator',
+    clientId: credential.clientId,
+    tenantId: credential.tenantId,
+    siteId: credential.siteId,
+    authHost: credential.authHost,
   };
 }
 

@@ -2,7 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { GatewayContext } from '../context.js';
-import { ErrorCode, GatewayError, KiboError } from '../errors.js';
+import { ClientDisconnectedError, ErrorCode, GatewayError, KiboError } from '../errors.js';
 
 /** Codes whose errors clients may see as raised; anything else is masked. */
 const PUBLIC_CODES = new Set<string>(Object.values(ErrorCode));
@@ -11,6 +11,9 @@ const PUBLIC_CODES = new Set<string>(Object.values(ErrorCode));
 const PUBLIC_EXTENSIONS = ['code', 'kiboCorrelationId', 'kiboErrorCode', 'retryAfter', 'field'] as const;
 
 const MASKED_MESSAGE = 'Internal server error.';
+
+/** Codes of requests turned away for a missing or wrong token, which operators want to see in the log. */
+const ACCESS_CODES = new Set<string>([ErrorCode.UNAUTHENTICATED, ErrorCode.FORBIDDEN]);
 
 /**
  * Formats every error before it leaves the gateway. Errors the gateway raised on purpose keep their message
@@ -35,11 +38,27 @@ export function formatGatewayError(formatted: GraphQLFormattedError, error: unkn
     for (const key of PUBLIC_EXTENSIONS) {
       if (source?.[key] !== undefined) extensions[key] = source[key];
     }
-    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
+    return { message: withoutVariableValue(formatted.message), locations: formatted.locations, path: formatted.path, extensions };
   } catch {
     // Formatting must never throw, or Apollo would send its own generic error instead.
     return { message: MASKED_MESSAGE, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
   }
+}
+
+/**
+ * Removes the value from graphql-js's message for a variable of the wrong type, such as
+ * `Variable "$input" got invalid value 1234 at "input.clientSecret"; String cannot represent …: 1234`, because that
+ * value may be a secret. The variable, the path and the reason's fixed text stay.
+ */
+export function withoutVariableValue(message: string): string {
+  const variable = /^Variable "\$([A-Za-z_][A-Za-z0-9_]*)" got invalid value /.exec(message)?.[1];
+  if (variable === undefined) return message;
+
+  // The path is made of names and list indexes only, so a value cannot pass for it.
+  const pathPattern = new RegExp(` at "(${variable}(?:\\.[A-Za-z_][A-Za-z0-9_]*|\\[\\d+\\])*)"; ([^:.]*)`, 'g');
+  const last = [...message.matchAll(pathPattern)].at(-1);
+  const location = last ? ` at "${last[1]}": ${last[2]!.trim()}` : '';
+  return `Variable "$${variable}" got an invalid value${location}.`;
 }
 
 function findGatewayError(error: unknown): GatewayError | undefined {
@@ -52,6 +71,7 @@ function findGatewayError(error: unknown): GatewayError | undefined {
 /**
  * Logs every error of a GraphQL request once, with the request id: unexpected errors at `error` with the
  * original, upstream failures at `warn`, and client mistakes such as NOT_FOUND or BAD_USER_INPUT at `debug`.
+ * Fields aborted because the client disconnected are logged at `debug` too.
  */
 export function errorLoggingPlugin(): ApolloServerPlugin<GatewayContext> {
   return {
@@ -61,12 +81,16 @@ export function errorLoggingPlugin(): ApolloServerPlugin<GatewayContext> {
           for (const error of errors) {
             const original = unwrapResolverError(error);
             const details = { operationName, path: error.path?.join('.'), code: error.extensions.code };
-            if (original instanceof KiboError && (original.status === undefined || original.status >= 429)) {
+            if (original instanceof ClientDisconnectedError) {
+              contextValue.logger.debug(details, 'Field aborted because the client disconnected');
+            } else if (original instanceof KiboError && (original.status === undefined || original.status >= 429)) {
               contextValue.logger.warn({ ...details, kiboStatus: original.status, kiboCorrelationId: original.correlationId }, 'Kibo call failed');
+            } else if (original instanceof GatewayError && ACCESS_CODES.has(original.code)) {
+              contextValue.logger.warn(details, 'Request rejected by access control');
             } else if (original instanceof GatewayError) {
               contextValue.logger.debug(details, original.message);
             } else if (error.extensions.code && error.extensions.code !== ErrorCode.INTERNAL_SERVER_ERROR) {
-              contextValue.logger.debug(details, error.message);
+              contextValue.logger.debug(details, withoutVariableValue(error.message));
             } else {
               contextValue.logger.error({ ...details, err: original }, 'Unexpected error while resolving a GraphQL request');
             }

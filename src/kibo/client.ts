@@ -118,7 +118,7 @@ export class KiboClient {
    * @throws KiboError when the lookup fails, or the caller's abort reason.
    */
   async tenant(credential: KiboCredential, options: KiboCallOptions = {}): Promise<Tenant> {
-    const deadline = new CallDeadline(this.callTimeoutMs, options.signal);
+    const deadline = new CallDeadline(this.callTimeoutMs, options.signal, options.deadline);
     try {
       return await this.tenants.tenant(credential, deadline.signal);
     } finally {
@@ -153,7 +153,7 @@ export class KiboClient {
     const requestId = forwardableRequestId(options.requestId);
     const route = request.path.route;
     const log = this.logger.child({ requestId, credentialId: credential.id, method: request.method, route });
-    return runLogged(log, this.callTimeoutMs, options.signal, async (deadline) => {
+    return runLogged(log, this.callTimeoutMs, options, async (deadline) => {
       const context = await this.tenants.resolve(credential, deadline.signal);
       const headers: Record<string, string> = { accept: 'application/json', ...contextHeaders(context) };
       if (request.body !== undefined) headers['content-type'] = 'application/json';
@@ -200,7 +200,7 @@ export class KiboClient {
   private async lookupTenant(credential: KiboCredential): Promise<Tenant> {
     const path = kiboPath`/platform/tenants/${credential.tenantId}`;
     const log = this.logger.child({ credentialId: credential.id, method: 'GET', route: path.route });
-    return runLogged(log, this.callTimeoutMs, undefined, async (deadline) => {
+    return runLogged(log, this.callTimeoutMs, {}, async (deadline) => {
       const request: UpstreamRequest = {
         method: 'GET',
         origin: credential.authHost,

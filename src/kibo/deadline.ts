@@ -14,9 +14,10 @@ export interface TimedSignal {
  */
 export function timedSignal(timeoutMs: number, parent: AbortSignal | undefined, operation: string): TimedSignal {
   const timer = new AbortController();
+  const delayMs = Math.max(0, timeoutMs);
   const handle = setTimeout(() => {
-    timer.abort(new KiboError(ErrorCode.KIBO_TIMEOUT, `${operation} timed out after ${timeoutMs} ms.`));
-  }, Math.max(0, timeoutMs));
+    timer.abort(new KiboError(ErrorCode.KIBO_TIMEOUT, `${operation} timed out after ${delayMs} ms.`));
+  }, delayMs);
   handle.unref?.();
   const signal = parent === undefined ? timer.signal : AbortSignal.any([parent, timer.signal]);
   return { signal, dispose: () => clearTimeout(handle) };
@@ -24,16 +25,17 @@ export function timedSignal(timeoutMs: number, parent: AbortSignal | undefined, 
 
 /**
  * The time budget of one client call: every attempt, retry wait, token wait and tenant lookup wait of the call
- * ends by `at`.
+ * ends by `at`, which is `timeoutMs` from now or the caller's own deadline, whichever comes first.
  */
 export class CallDeadline {
   /** Deadline as epoch milliseconds. */
   readonly at: number;
   private readonly timed: TimedSignal;
 
-  constructor(timeoutMs: number, callerSignal: AbortSignal | undefined) {
-    this.at = Date.now() + timeoutMs;
-    this.timed = timedSignal(timeoutMs, callerSignal, 'The Kibo call');
+  constructor(timeoutMs: number, callerSignal: AbortSignal | undefined, callerDeadline?: number) {
+    const now = Date.now();
+    this.at = Math.min(now + timeoutMs, callerDeadline ?? Number.POSITIVE_INFINITY);
+    this.timed = timedSignal(this.at - now, callerSignal, 'The Kibo call');
   }
 
   /** Aborts at the deadline (KIBO_TIMEOUT) or when the caller aborts (the caller's reason). */

@@ -41,23 +41,33 @@ export function logFailure(log: Logger, error: unknown, fields: Record<string, u
   log[failureLevel(error)](details, 'Kibo call failed');
 }
 
+/** The caller's side of a call's time budget. */
+export interface CallerLimits {
+  signal?: AbortSignal | undefined;
+  /** The caller's deadline as epoch milliseconds. */
+  deadline?: number | undefined;
+}
+
 /**
- * Runs `run` within a {@link CallDeadline} of `timeoutMs` and logs its failure once, with the duration and
- * whether the caller aborted. The error is rethrown unchanged.
+ * Runs `run` within a {@link CallDeadline} of `timeoutMs` (or the caller's earlier deadline) and logs its failure
+ * once, with the duration and whether the caller aborted. The error is rethrown unchanged.
  */
 export async function runLogged<T>(
   log: Logger,
   timeoutMs: number,
-  callerSignal: AbortSignal | undefined,
+  caller: CallerLimits,
   run: (deadline: CallDeadline) => Promise<T>,
 ): Promise<T> {
-  const deadline = new CallDeadline(timeoutMs, callerSignal);
+  const callerSignal = caller.signal;
+  const deadline = new CallDeadline(timeoutMs, callerSignal, caller.deadline);
   const startedAt = Date.now();
   try {
     return await run(deadline);
   } catch (error) {
     const fields: Record<string, unknown> = { durationMs: Date.now() - startedAt };
-    if (callerSignal?.aborted === true && error === callerSignal.reason) fields.aborted = true;
+    // A caller whose own time limit ran out aborts with a KIBO_TIMEOUT KiboError, which is logged as a failure.
+    const callerAborted = callerSignal?.aborted === true && error === callerSignal.reason;
+    if (callerAborted && !(error instanceof KiboError)) fields.aborted = true;
     logFailure(log, error, fields);
     throw error;
   } finally {

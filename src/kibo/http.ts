@@ -33,7 +33,10 @@ const MAX_ERROR_BODY_BYTES = 64 * 1024;
 /**
  * Idle time after which a pooled socket is closed instead of reused. Node's HTTP server (the emulator) closes
  * idle sockets after 5 s by default, so 4 s keeps a request from going out on a socket the server has already
- * closed. When a server sends a shorter `Keep-Alive: timeout` hint, undici uses that hint less 1 s.
+ * closed. When a server sends a shorter `Keep-Alive: timeout` hint, undici uses that hint less 1 s. A server
+ * that closes sooner without a hint is noticed when its close arrives.
+ * NOTE: a request sent at the very moment such a server closes the socket meets a reset. Reads are retried then,
+ * but a write fails with KIBO_UNAVAILABLE.
  */
 const KEEP_ALIVE_MS = 4_000;
 /** Margin subtracted from a server's `Keep-Alive: timeout` hint. */

@@ -127,7 +127,7 @@ export class TokenProvider {
 
   private async fetchToken(credential: KiboCredential): Promise<CachedToken> {
     const log = this.options.logger.child({ credentialId: credential.id, method: 'POST', route: TOKEN_ROUTE });
-    return runLogged(log, this.options.callTimeoutMs, undefined, async (deadline) => {
+    return runLogged(log, this.options.callTimeoutMs, {}, async (deadline) => {
       const startedAt = Date.now();
       const response = await this.options.requester.send(
         {

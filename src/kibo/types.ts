@@ -39,8 +39,13 @@ export interface KiboListParams {
 
 /** Per-call options that come from the GraphQL request. */
 export interface KiboCallOptions {
-  /** Aborted when the GraphQL request ends or its client disconnects. */
+  /** Aborted when the GraphQL request's client disconnects or its time limit runs out. */
   signal?: AbortSignal | undefined;
+  /**
+   * Epoch milliseconds at which the GraphQL request's time limit runs out. A call ends by the earlier of this
+   * and its own budget, and a retry wait that would end later is not started.
+   */
+  deadline?: number | undefined;
   /** Request id forwarded to Kibo as `x-request-id` and written to every log line of the call. */
   requestId?: string | undefined;
 }

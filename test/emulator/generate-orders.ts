@@ -39,13 +39,29 @@ function pickOrderState(random: SeededRandom): OrderState {
   return ORDER_STATES[0];
 }
 
+type LinePrices = Pick<CartItem, 'unitPrice' | 'subtotal' | 'discountTotal' | 'discountedTotal' | 'total' | 'isTaxable' | 'auditInfo'>;
+
+/** Prices a line of `quantity` units at the product's sale price, or its list price without one, with no discount. */
+export function priceLine(product: KiboProduct, quantity: number, created: string): LinePrices {
+  const listPrice = product.price?.price ?? 0;
+  const salePrice = product.price?.salePrice ?? null;
+  const subtotal = roundMoney((salePrice ?? listPrice) * quantity);
+  return {
+    unitPrice: { listAmount: listPrice, saleAmount: salePrice, extendedAmount: subtotal },
+    subtotal,
+    discountTotal: 0,
+    discountedTotal: subtotal,
+    total: subtotal,
+    isTaxable: true,
+    auditInfo: { createDate: created, updateDate: created, createBy: null, updateBy: null },
+  };
+}
+
 /** Builds a cart or order line for one product; configurable products get one of their variations. */
 function buildLineItem(random: SeededRandom, product: KiboProduct, lineId: number, created: string): CartItem {
   const quantity = random.integer(1, 4);
   const listPrice = product.price?.price ?? 0;
   const salePrice = product.price?.salePrice ?? null;
-  const unitAmount = salePrice ?? listPrice;
-  const subtotal = roundMoney(unitAmount * quantity);
   const option = product.productUsage === 'Configurable' ? product.options?.[0] : undefined;
   const optionValue = option ? String(random.pick(option.values ?? []).value) : undefined;
   const pickup = random.chance(0.2);
@@ -73,13 +89,7 @@ function buildLineItem(random: SeededRandom, product: KiboProduct, lineId: numbe
           : [],
       price: { price: listPrice, salePrice },
     },
-    unitPrice: { listAmount: listPrice, saleAmount: salePrice, extendedAmount: subtotal },
-    subtotal,
-    discountTotal: 0,
-    discountedTotal: subtotal,
-    total: subtotal,
-    isTaxable: true,
-    auditInfo: { createDate: created, updateDate: created, createBy: null, updateBy: null },
+    ...priceLine(product, quantity, created),
   };
 }
 

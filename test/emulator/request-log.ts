@@ -5,12 +5,14 @@ export interface RequestLogEntry {
   path: string;
   /** Query parameters as parsed; a repeated parameter has an array of values. */
   query: Record<string, unknown>;
-  /** Response status, or 0 when a fault reset the connection before any response. */
+  /** Response status, or 0 when the connection closed (by a reset fault or by the client) before any response. */
   status: number;
   /** JSON body of a POST that reached its route, with secrets redacted; never stored for the token endpoint. */
   body?: unknown;
   /** True when a fault rule applied to the request, including a rule that only delays it. */
   faulted?: boolean;
+  /** True when the client closed the connection before the whole response was sent. */
+  aborted?: boolean;
 }
 
 const SECRET_KEY_PATTERN = /secret|token|password|authorization/i;

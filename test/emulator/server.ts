@@ -11,10 +11,13 @@ import Fastify, {
 import { pino, type Logger } from 'pino';
 import { DEMO_APPLICATION, type EmulatorApplication } from './application.js';
 import { generateTenant } from './data.js';
-import { buildEnvelope, errorCodeForStatus, KiboError, KiboErrorCode } from './envelope.js';
-import { FaultStore, faultRuleSchema, type FaultRule, type FaultRuleInput } from './faults.js';
+import { trackConnections } from './connections.js';
+import { buildEnvelope, KiboError, KiboErrorCode } from './envelope.js';
+import { applyFault, pausedBody, type RequestState } from './fault-injection.js';
+import { FaultStore, faultRuleSchema, RandomFaults, type FaultRuleInput, type RandomFaultCounts } from './faults.js';
 import { redactSecrets, RequestLog, type RequestLogEntry } from './request-log.js';
 import { registerAuthenticationRoutes, TOKEN_PATH } from './routes/authentication.js';
+import { registerCartItemRoutes } from './routes/cart-items.js';
 import { registerCatalogRoutes } from './routes/catalog.js';
 import { registerControlRoutes } from './routes/control.js';
 import { registerCommerceRoutes } from './routes/commerce.js';
@@ -54,6 +57,17 @@ export interface EmulatorOptions {
   logger?: Logger;
   /** Largest number of entries the request log keeps, dropping the oldest; default 10,000. */
   requestLogLimit?: number;
+  /** Idle time in milliseconds after which a kept-alive connection is closed; default Node's (5 s). */
+  keepAliveTimeoutMs?: number;
+  /** Whether responses announce the idle time as `Keep-Alive: timeout=N`; default true. */
+  keepAliveHint?: boolean;
+  /**
+   * Share of Kibo requests, from 0 to 1, that fail at random when no fault rule applies; default 0. A failure is
+   * a 503, a 429 with `Retry-After: 1` or a connection reset.
+   */
+  faultRate?: number;
+  /** Seed of the random faults; default 1. */
+  faultSeed?: number;
 }
 
 export interface RunningEmulator {
@@ -69,17 +83,11 @@ export interface RunningEmulator {
   /** Adds a fault rule, exactly as `POST /_emulator/faults` does. */
   addFault(rule: FaultRuleInput): void;
   clearFaults(): void;
+  /** Requests that could have met a random fault so far, and the faults injected among them (see `faultRate`). */
+  randomFaults(): RandomFaultCounts;
+  /** Number of TCP connections accepted since start. */
+  connectionCount(): number;
   close(): Promise<void>;
-}
-
-/** State of one request, kept beside fastify's request object rather than added to its type. */
-interface RequestState {
-  correlationId: string;
-  rawPath: string;
-  control: boolean;
-  faulted: boolean;
-  /** True once the request log has an entry for this request. */
-  recorded: boolean;
 }
 
 function checkNonNegative(name: string, value: number, unit: string): number {
@@ -128,6 +136,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   let latencyMs = checkNonNegative('latencyMs', options.latencyMs ?? 0, 'milliseconds');
 
   const faults = new FaultStore();
+  const randomFaults = options.faultRate ? new RandomFaults(options.faultRate, options.faultSeed ?? 1) : undefined;
   const requestLog = new RequestLog(options.requestLogLimit ?? 10_000);
   const states = new WeakMap<FastifyRequest['raw'], RequestState>();
   const context: EmulatorContext = {
@@ -137,6 +146,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     faults,
     requestLog,
     domain: '',
+    currentCartItems: [],
   };
 
   const app = Fastify({
@@ -160,21 +170,31 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     },
   });
 
-  function sendFault(reply: FastifyReply, fault: FaultRule, state: RequestState): FastifyReply {
-    const status = fault.status ?? 500;
-    if (fault.retryAfter !== undefined) {
-      void reply.header('retry-after', fault.retryAfter);
+  /** Adds the request to the log once: when its response is sent, or when its connection closes first. */
+  function recordRequest(request: FastifyRequest, reply: FastifyReply, state: RequestState): void {
+    if (state.control || state.recorded) {
+      return;
     }
-    reply.code(status);
-    if (fault.body !== undefined) {
-      return reply.type(fault.contentType ?? 'application/json').send(fault.body);
+    state.recorded = true;
+    const aborted = !reply.raw.writableFinished;
+    const entry: RequestLogEntry = {
+      method: request.method,
+      path: state.rawPath,
+      query: { ...(request.query as object) },
+      status: reply.raw.headersSent ? reply.statusCode : 0,
+    };
+    if (request.method === 'POST' && state.rawPath.toLowerCase() !== TOKEN_PATH && request.body !== undefined) {
+      entry.body = redactSecrets(request.body);
     }
-    // Kibo's API best-practices page shows its 429 with an empty body, so only other statuses get the envelope.
-    if (status === 429) {
-      return reply.send();
+    if (state.fault) {
+      entry.faulted = true;
     }
-    const error = new KiboError(status, errorCodeForStatus(status), `Injected fault: HTTP ${status}.`);
-    return reply.send(buildEnvelope(error, state.rawPath, state.correlationId));
+    if (aborted) {
+      entry.aborted = true;
+    }
+    requestLog.record(entry);
+    const logged = { method: entry.method, path: entry.path, status: entry.status, aborted };
+    logger.debug({ ...logged, correlationId: state.correlationId }, 'Served request');
   }
 
   app.addHook('onRequest', async (request, reply) => {
@@ -183,7 +203,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       correlationId: newCorrelationId(),
       rawPath,
       control: CONTROL_PATH.test(rawPath),
-      faulted: false,
+      fault: undefined,
       recorded: false,
     };
     states.set(request.raw, state);
@@ -191,51 +211,38 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     if (state.control) {
       return;
     }
+    // 'close' also follows a finished response; recordRequest then finds the entry already made.
+    reply.raw.once('close', () => recordRequest(request, reply, state));
 
     if (latencyMs > 0) {
       await sleep(latencyMs);
     }
-    const fault = faults.take(request.method, rawPath);
-    if (!fault) {
+    state.fault = faults.take(request.method, rawPath) ?? randomFaults?.next();
+    if (!state.fault) {
       return;
     }
-    state.faulted = true;
-    logger.debug({ method: request.method, path: rawPath, fault }, 'Applying fault rule');
-    if (fault.delayMs > 0) {
-      await sleep(fault.delayMs);
-    }
-    if (fault.reset) {
+    logger.debug({ method: request.method, path: rawPath, fault: state.fault }, 'Applying fault rule');
+    return applyFault(request, reply, state, () => {
       state.recorded = true;
-      requestLog.record({ method: request.method, path: rawPath, query: { ...(request.query as object) }, status: 0, faulted: true });
-      reply.hijack();
-      request.raw.socket.destroy();
-      return;
+      const query = { ...(request.query as object) };
+      requestLog.record({ method: request.method, path: rawPath, query, status: 0, faulted: true });
+    });
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const pauseMs = states.get(request.raw)?.fault?.bodyDelayMs ?? 0;
+    if (pauseMs === 0) {
+      return payload;
     }
-    if (fault.status !== undefined) {
-      return sendFault(reply, fault, state);
-    }
+    reply.removeHeader('content-length');
+    return pausedBody(payload, pauseMs);
   });
 
   app.addHook('onResponse', async (request, reply) => {
     const state = states.get(request.raw);
-    if (!state || state.control || state.recorded) {
-      return;
+    if (state) {
+      recordRequest(request, reply, state);
     }
-    state.recorded = true;
-    const entry: RequestLogEntry = {
-      method: request.method,
-      path: state.rawPath,
-      query: { ...(request.query as object) },
-      status: reply.statusCode,
-    };
-    if (request.method === 'POST' && state.rawPath.toLowerCase() !== TOKEN_PATH && request.body !== undefined) {
-      entry.body = redactSecrets(request.body);
-    }
-    if (state.faulted) {
-      entry.faulted = true;
-    }
-    requestLog.record(entry);
-    logger.debug({ method: entry.method, path: entry.path, status: entry.status, correlationId: state.correlationId }, 'Served request');
   });
 
   app.setErrorHandler((error: FastifyError | KiboError, request, reply) => {
@@ -258,10 +265,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     registerTenantRoutes(scope, context);
     registerCatalogRoutes(scope, context);
     registerCommerceRoutes(scope, context);
+    registerCartItemRoutes(scope, context);
     registerCustomerRoutes(scope, context);
     registerInventoryRoutes(scope, context);
   });
 
+  const connections = trackConnections(app.server, {
+    idleTimeoutMs: options.keepAliveTimeoutMs,
+    announce: options.keepAliveHint,
+  });
   await app.listen({ host, port: options.port ?? 0 });
   const port = (app.server.address() as AddressInfo).port;
   context.domain = `${formatHost(host)}:${port}`;
@@ -280,6 +292,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     },
     addFault: (rule) => faults.add(faultRuleSchema.parse(rule)),
     clearFaults: () => faults.clear(),
+    randomFaults: () => randomFaults?.counts() ?? { requests: 0, http503: 0, http429: 0, reset: 0 },
+    connectionCount: () => connections.accepted(),
     close: async () => {
       await app.close();
       logger.info({ url }, 'Kibo emulator stopped');

@@ -1,5 +1,6 @@
 import type {
   KiboCart,
+  KiboCartItem,
   KiboCustomer,
   KiboInventoryRow,
   KiboOrder,
@@ -8,7 +9,7 @@ import type {
 } from '../../src/kibo/models.js';
 
 // The emulator serves the same Kibo record types the gateway reads, from Kibo's own SDK models.
-export type { KiboCart, KiboCustomer, KiboInventoryRow, KiboOrder, KiboProduct, KiboTenant };
+export type { KiboCart, KiboCartItem, KiboCustomer, KiboInventoryRow, KiboOrder, KiboProduct, KiboTenant };
 
 /** Every record the emulator serves for its one tenant. Routes read these arrays and never change them. */
 export interface TenantData {

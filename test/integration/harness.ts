@@ -131,3 +131,20 @@ export function useStack(options: Parameters<typeof startStack>[0] = {}): () => 
     return stack;
   };
 }
+
+/**
+ * Polls `condition` every 10 ms until it holds.
+ * @throws Error naming `what` when it still does not hold after `timeoutMs`.
+ */
+export async function waitFor(condition: () => boolean, what: string, timeoutMs = 3_000): Promise<void> {
+  const startedAt = Date.now();
+  while (!condition()) {
+    if (Date.now() - startedAt > timeoutMs) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Returns how many requests with `method` and exactly `path` the emulator has logged since it was last cleared. */
+export function upstreamAttempts(emulator: RunningEmulator, method: string, path: string): number {
+  return emulator.requests().filter((entry) => entry.method === method && entry.path === path).length;
+}

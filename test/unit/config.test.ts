@@ -20,6 +20,8 @@ describe('loadConfig', () => {
     expect(config.host).toBe('127.0.0.1');
     expect(config.kibo.inventoryItemKey).toBe('upc');
     expect(config.environmentCredential).toBeUndefined();
+    expect(config.requestTimeoutMs).toBe(30_000);
+    expect(config.shutdownGraceMs).toBe(10_000);
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -49,6 +51,9 @@ describe('loadConfig', () => {
     ['KIBO_API_HOST', 'https://t1.sandbox.mozu.com/other/path'],
     ['LOG_LEVEL', 'loud'],
     ['KIBO_INVENTORY_ITEM_KEY', 'productCode'],
+    ['GATEWAY_REQUEST_TIMEOUT_MS', '50'],
+    ['GATEWAY_REQUEST_TIMEOUT_MS', 'soon'],
+    ['GATEWAY_SHUTDOWN_GRACE_MS', '-1'],
   ])('names the invalid variable %s', (name, value) => {
     expect(configError({ ...BASE, [name]: value })).toContain(name);
   });
@@ -60,8 +65,31 @@ describe('loadConfig', () => {
 
   it('requires an admin token for credential management outside demo mode', () => {
     expect(configError({})).toMatch(/GATEWAY_ADMIN_TOKEN: missing/);
-    expect(loadConfig({ GATEWAY_CREDENTIAL_MANAGEMENT: 'false' }).credentialStore.enabled).toBe(false);
+    const environmentOnly = {
+      GATEWAY_CREDENTIAL_MANAGEMENT: 'false',
+      KIBO_CLIENT_ID: 'tenant.app.1.0.0.Release',
+      KIBO_CLIENT_SECRET: 'secret-value',
+      KIBO_TENANT_ID: '12345',
+    };
+    expect(loadConfig(environmentOnly).credentialStore.enabled).toBe(false);
     expect(loadConfig({ GATEWAY_DEMO: 'true' }).access.adminToken).toBeUndefined();
+  });
+
+  it('requires a credential when management is off', () => {
+    expect(configError({ GATEWAY_CREDENTIAL_MANAGEMENT: 'false' })).toMatch(/KIBO_TENANT_ID: missing; with GATEWAY_CREDENTIAL_MANAGEMENT=false/);
+  });
+
+  it('reports every problem at once', () => {
+    const message = configError({ KIBO_TENANT_ID: 'abc', PORT: '99999', GATEWAY_BATCHING: 'maybe' });
+    expect(message).toContain('KIBO_TENANT_ID: must be a positive whole number');
+    expect(message).toContain('PORT: must be a whole number from 0 to 65535');
+    expect(message).toContain('GATEWAY_BATCHING: must be true or false');
+    expect(message).toContain('GATEWAY_ADMIN_TOKEN: missing');
+  });
+
+  it('reads booleans in any case', () => {
+    expect(loadConfig({ ...BASE, GATEWAY_BATCHING: 'FALSE' }).batching).toBe(false);
+    expect(loadConfig({ ...BASE, GATEWAY_BATCHING: 'Yes' }).batching).toBe(true);
   });
 
   it('rejects a short admin token outside demo mode', () => {

@@ -5,7 +5,7 @@ import { invalidParameter, notFound, unauthorized } from '../envelope.js';
 import type { FaultStore } from '../faults.js';
 import type { RequestLog } from '../request-log.js';
 import type { TokenStore } from '../tokens.js';
-import type { TenantData } from '../types.js';
+import type { KiboCartItem, TenantData } from '../types.js';
 
 /** What the route modules share: the served records, the registered application and the emulator's stores. */
 export interface EmulatorContext {
@@ -16,6 +16,8 @@ export interface EmulatorContext {
   requestLog: RequestLog;
   /** `host:port` the emulator listens on, served as the tenant's and sites' `domain`; set once listening. */
   domain: string;
+  /** Items added to the current shopper's cart with `POST /api/commerce/carts/current/items`. */
+  currentCartItems: KiboCartItem[];
 }
 
 /** Returns a hook that rejects requests without a valid, unexpired `Authorization: Bearer` token with a 401. */

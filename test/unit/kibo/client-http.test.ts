@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ErrorCode } from '../../../src/errors.js';
+import { ErrorCode, KiboError } from '../../../src/errors.js';
 import { KiboClient } from '../../../src/kibo/client.js';
 import { kiboPath } from '../../../src/kibo/path.js';
 import type { KiboClientSettings } from '../../../src/config.js';
@@ -87,6 +87,31 @@ describe('KiboClient over loopback HTTP', () => {
     await expect(client.get(credential, ordersPath)).rejects.toMatchObject({ code: ErrorCode.KIBO_TIMEOUT });
     expect(Date.now() - startedAt).toBeLessThan(1_500);
     await waitFor(() => closed.length === 1);
+  });
+
+  it('ends a call at the caller deadline with KIBO_TIMEOUT', async () => {
+    const { client, credential, closed, log } = await setup(() => undefined, { requestTimeoutMs: 10_000 });
+    const startedAt = Date.now();
+
+    const call = client.get(credential, ordersPath, undefined, { deadline: Date.now() + 200 });
+
+    await expect(call).rejects.toMatchObject({ code: ErrorCode.KIBO_TIMEOUT });
+    expect(Date.now() - startedAt).toBeLessThan(2_000);
+    await waitFor(() => closed.length === 1);
+    expect(log.lines().some((line) => line.msg === 'Kibo call failed' && line.code === ErrorCode.KIBO_TIMEOUT)).toBe(true);
+  });
+
+  it('logs a timeout from the caller as a failure, not an abort', async () => {
+    const { client, credential, log } = await setup(() => undefined, { requestTimeoutMs: 10_000 });
+    const caller = new AbortController();
+    const timeout = new KiboError(ErrorCode.KIBO_TIMEOUT, 'The request timed out.');
+    setTimeout(() => caller.abort(timeout), 50);
+
+    const call = client.get(credential, ordersPath, undefined, { signal: caller.signal });
+
+    await expect(call).rejects.toBe(timeout);
+    expect(log.lines().some((line) => line.aborted === true)).toBe(false);
+    expect(log.lines().some((line) => line.msg === 'Kibo call failed' && line.code === ErrorCode.KIBO_TIMEOUT)).toBe(true);
   });
 
   it('aborts the upstream request when the caller aborts', async () => {

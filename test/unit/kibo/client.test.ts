@@ -167,6 +167,20 @@ describe('KiboClient GET', () => {
     expect(Date.now() - startedAt).toBeLessThan(500);
   });
 
+  it('fails at once on a 429 whose Retry-After passes the caller deadline', async () => {
+    // The call's own budget of 10 s would fit the wait; the caller's deadline in 1 s does not.
+    const { client, dataRequests } = setup(
+      (request) =>
+        request.path.startsWith('/api/commerce') ? { status: 429, raw: '', headers: { 'retry-after': '2' } } : undefined,
+      { callTimeoutMs: 10_000 },
+    );
+
+    const call = client.get(credential, productPath, undefined, { deadline: Date.now() + 1_000 });
+
+    await expect(call).rejects.toMatchObject({ code: ErrorCode.KIBO_RATE_LIMITED, retryAfterSeconds: 2 });
+    expect(dataRequests()).toHaveLength(1);
+  });
+
   it('waits for a Retry-After that fits the budget', async () => {
     let calls = 0;
     const { client, dataRequests } = setup(
