@@ -144,10 +144,11 @@ function interpret(run: BenchRun, analysis: FloorAnalysis): string {
   if (analysis.ratioOn !== undefined) {
     const larger = analysis.upstreamExcessMs > analysis.gatewayMs ? 'the emulator' : 'the gateway';
     sentences.push(
-      `The batched nested p50 at concurrency 1 was ${formatRatio(analysis.ratioOn)} the 3·L floor of ${analysis.floorMs} ms.`,
-      `The same calls sent straight to the emulator already took ${formatRatio(analysis.replayRatio)}, and by the ` +
-        `traced medians ${larger} accounts for most of the gap: about ${formatMs(analysis.upstreamExcessMs)} ms of ` +
-        `upstream time beyond L against ${formatMs(analysis.gatewayMs)} ms of gateway work.`,
+      `The batched nested p50 at concurrency 1 was ${formatRatio(analysis.ratioOn)} the 3·L floor of ${analysis.floorMs} ms,` +
+        ` with ${analysis.roundTrips} sequential round trips because the gateway reads stock ahead.`,
+      `The same calls sent straight to the emulator in three steps took ${formatRatio(analysis.replayRatio)}; by the ` +
+        `traced medians ${larger} accounts for more of the time above ${analysis.roundTrips}·L: about ` +
+        `${formatMs(analysis.upstreamExcessMs)} ms of upstream time against ${formatMs(analysis.gatewayMs)} ms of gateway work.`,
     );
   }
 

@@ -1,8 +1,11 @@
+import type { GraphQLObjectType, GraphQLResolveInfo } from 'graphql';
 import { BadUserInputError } from '../errors.js';
 import type { Resolvers } from '../generated/graphql.js';
 import { presentKey, requireFound, toMoney } from './common.js';
 import { resolveConnection } from './connection.js';
 import { orderFilterExpression, orderSortExpression } from './filters.js';
+import { selectedSubfields, subfieldArgument } from './lookahead.js';
+import type { Loaders } from '../loaders/index.js';
 
 export const orderResolvers: Resolvers = {
   Query: {
@@ -54,11 +57,29 @@ export const orderResolvers: Resolvers = {
     },
     subtotal: ({ item, currencyCode }) => toMoney(item.subtotal, currencyCode),
     total: ({ item, currencyCode }) => toMoney(item.total, currencyCode),
-    product: async ({ item }, _args, context) => {
+    product: async ({ item }, _args, context, info) => {
       const productCode = presentKey(item.product?.productCode);
       if (!productCode) return null;
       const { loaders } = await context.commerce();
+      if (context.config.batching) prefetchInventory(info, productCode, loaders);
       return requireFound(await loaders.products.load(productCode), `No product has the code "${productCode}".`);
     },
   },
 };
+
+/**
+ * Starts the stock lookup of a line's product together with the product lookup when the query selects
+ * `product { inventory }`. The stock needs only the product code, which the line already has, so both share one
+ * round trip instead of following each other. The loader caches the answer for `Product.inventory`, and a
+ * failure surfaces there, so this call ignores its own result. Without batching the loader caches nothing, so
+ * the caller skips it.
+ */
+function prefetchInventory(info: GraphQLResolveInfo, productCode: string, loaders: Loaders): void {
+  const inventoryField = (info.schema.getType('Product') as GraphQLObjectType).getFields().inventory;
+  const locationsType = inventoryField?.args.find((argument) => argument.name === 'locationCodes')?.type;
+  if (!locationsType) return;
+  for (const node of selectedSubfields(info, 'inventory')) {
+    const locationCodes = subfieldArgument(info, node, 'locationCodes', locationsType) as string[] | null | undefined;
+    loaders.inventory.load({ productCode, locationCodes: locationCodes ?? undefined }).catch(() => undefined);
+  }
+}

@@ -61,6 +61,16 @@ describe('batching on', () => {
     expect(tokenCalls.length).toBeLessThanOrEqual(1);
   });
 
+  it.each([
+    ['location arguments', '{ orders(first: 30) { nodes { items { product { inventory(locationCodes: ["WH-EAST", "WH-WEST"]) { available } } } } } }'],
+    ['fragments', '{ orders(first: 30) { nodes { items { product { ...Stock } } } } } fragment Stock on Product { inventory { available } }'],
+    ['variables', 'query($at: [String!]) { orders(first: 30) { nodes { items { product { inventory(locationCodes: $at) { available } } } } } }'],
+  ])('stock read ahead with %s costs one call', async (_case, query) => {
+    const response = await stack.graphql(query, { at: ['WH-EAST'] });
+    expect(response.errors).toBeUndefined();
+    expect(countDataCalls(stack)['POST inventory']).toBe(1);
+  });
+
   it('20 aliased product fields cost one call', async () => {
     const codes = stack.emulator.data.products.slice(10, 30).map((product) => product.productCode!);
     const fields = codes.map((_code, index) => `p${index}: product(productCode: $c${index}) { productCode }`).join('\n');
