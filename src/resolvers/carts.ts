@@ -1,6 +1,7 @@
 import { BadUserInputError } from '../errors.js';
 import type { Resolvers } from '../generated/graphql.js';
-import { presentKey, requireFound, toMoney } from './common.js';
+import type { KiboCart } from '../kibo/models.js';
+import { presentKey, requireFound, totalsResolvers } from './common.js';
 
 export const cartResolvers: Resolvers = {
   Query: {
@@ -20,11 +21,7 @@ export const cartResolvers: Resolvers = {
   Cart: {
     id: (cart) => cart.id ?? '',
     items: (cart) => (cart.items ?? []).map((item) => ({ item, currencyCode: cart.currencyCode })),
-    subtotal: (cart) => toMoney(cart.subtotal, cart.currencyCode),
-    discountTotal: (cart) => toMoney(cart.discountTotal, cart.currencyCode),
-    shippingTotal: (cart) => toMoney(cart.shippingTotal, cart.currencyCode),
-    taxTotal: (cart) => toMoney(cart.taxTotal, cart.currencyCode),
-    total: (cart) => toMoney(cart.total, cart.currencyCode),
+    ...totalsResolvers<KiboCart>(),
     expiresAt: (cart) => cart.expirationDate ?? null,
     createdAt: (cart) => cart.auditInfo?.createDate ?? null,
     updatedAt: (cart) => cart.auditInfo?.updateDate ?? null,

@@ -28,3 +28,24 @@ export function requireFound<T>(value: T | null | undefined, message: string): T
   if (value === null || value === undefined) throw new NotFoundError(message);
   return value;
 }
+
+/** Kibo's numeric totals of an order or cart, which share the record's currency. */
+interface KiboTotals {
+  subtotal?: number | null;
+  discountTotal?: number | null;
+  shippingTotal?: number | null;
+  taxTotal?: number | null;
+  total?: number | null;
+  currencyCode?: string | null;
+}
+
+/** Resolvers of the Money totals that orders and carts share. */
+export function totalsResolvers<Record extends KiboTotals>() {
+  return {
+    subtotal: (record: Record) => toMoney(record.subtotal, record.currencyCode),
+    discountTotal: (record: Record) => toMoney(record.discountTotal, record.currencyCode),
+    shippingTotal: (record: Record) => toMoney(record.shippingTotal, record.currencyCode),
+    taxTotal: (record: Record) => toMoney(record.taxTotal, record.currencyCode),
+    total: (record: Record) => toMoney(record.total, record.currencyCode),
+  };
+}

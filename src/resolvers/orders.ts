@@ -1,7 +1,8 @@
 import type { GraphQLObjectType, GraphQLResolveInfo } from 'graphql';
 import { BadUserInputError } from '../errors.js';
 import type { Resolvers } from '../generated/graphql.js';
-import { presentKey, requireFound, toMoney } from './common.js';
+import type { KiboOrder } from '../kibo/models.js';
+import { presentKey, requireFound, toMoney, totalsResolvers } from './common.js';
 import { resolveConnection } from './connection.js';
 import { orderFilterExpression, orderSortExpression } from './filters.js';
 import { selectedSubfields, subfieldArgument } from './lookahead.js';
@@ -24,11 +25,7 @@ export const orderResolvers: Resolvers = {
   },
   Order: {
     id: (order) => order.id ?? '',
-    subtotal: (order) => toMoney(order.subtotal, order.currencyCode),
-    discountTotal: (order) => toMoney(order.discountTotal, order.currencyCode),
-    shippingTotal: (order) => toMoney(order.shippingTotal, order.currencyCode),
-    taxTotal: (order) => toMoney(order.taxTotal, order.currencyCode),
-    total: (order) => toMoney(order.total, order.currencyCode),
+    ...totalsResolvers<KiboOrder>(),
     submittedAt: (order) => order.submittedDate ?? null,
     acceptedAt: (order) => order.acceptedDate ?? null,
     closedAt: (order) => order.closedDate ?? null,

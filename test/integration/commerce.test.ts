@@ -102,6 +102,20 @@ describe('commerce queries against the emulator', () => {
     expect(new Set(response.data!.inventory.map((row) => row.productCode))).toEqual(new Set(codes));
   });
 
+  it('Cart returns a cart by id and by user', async () => {
+    const cart = stack.emulator.data.carts[0]!;
+    const response = await stack.graphql<{ cart: Row; userCart: Row }>(
+      'query($id: ID!, $userId: String!) { cart(id: $id) { id total { amount currencyCode } subtotal { amount } items { quantity productCode unitPrice { amount } product { productCode } } } userCart(userId: $userId) { id expiresAt } }',
+      { id: cart.id, userId: cart.userId },
+    );
+    expect(response.errors).toBeUndefined();
+    expect(response.data!.cart.id).toBe(cart.id);
+    expect(response.data!.cart.total).toEqual({ amount: cart.total, currencyCode: cart.currencyCode });
+    expect((response.data!.cart.subtotal as Row).amount).toBe(cart.subtotal);
+    expect((response.data!.cart.items as Row[]).length).toBe(cart.items!.length);
+    expect(response.data!.userCart.id).toBe(cart.id);
+  });
+
   it('pages with cursors', async () => {
     const firstPage = await stack.graphql<{ orders: { pageInfo: { endCursor: string }; nodes: Row[] } }>(
       '{ orders(first: 2) { pageInfo { endCursor } nodes { id } } }',
