@@ -61,6 +61,8 @@ export interface RequestLimits {
   maxTokens: number;
   /** Largest HTTP request body, in bytes. */
   maxBodyBytes: number;
+  /** Accept a JSON array of operations in one HTTP request; off because each one multiplies upstream load. */
+  allowBatchedRequests: boolean;
 }
 
 /** Kibo application credential and tenant context taken from the `KIBO_*` variables. */
@@ -181,6 +183,7 @@ const environmentSchema = z.object({
   GATEWAY_MAX_QUERY_LENGTH: integerText(100, 10_000_000).default(100_000),
   GATEWAY_MAX_TOKENS: integerText(100, 1_000_000).default(10_000),
   GATEWAY_MAX_BODY_BYTES: integerText(1_024, 100 * 1024 * 1024).default(1024 * 1024),
+  GATEWAY_BATCHED_REQUESTS: booleanText.default(false),
   GATEWAY_REQUEST_TIMEOUT_MS: integerText(100, 600_000).default(30_000),
   GATEWAY_SHUTDOWN_GRACE_MS: integerText(0, 600_000).default(10_000),
   KIBO_CLIENT_ID: z.string().trim().min(1).optional(),
@@ -252,6 +255,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Gatewa
       maxQueryLength: env.GATEWAY_MAX_QUERY_LENGTH,
       maxTokens: env.GATEWAY_MAX_TOKENS,
       maxBodyBytes: env.GATEWAY_MAX_BODY_BYTES,
+      allowBatchedRequests: env.GATEWAY_BATCHED_REQUESTS,
     }),
     requestTimeoutMs: env.GATEWAY_REQUEST_TIMEOUT_MS,
     shutdownGraceMs: env.GATEWAY_SHUTDOWN_GRACE_MS,

@@ -83,6 +83,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     stopOnTerminationSignals: false,
     logger,
     parseOptions: { maxTokens: config.limits.maxTokens },
+    allowBatchedHttpRequests: config.limits.allowBatchedRequests,
     plugins: [
       fastifyApolloDrainPlugin(app),
       // Apollo's own landing page loads Apollo Sandbox from a CDN; the gateway serves its playground instead.

@@ -44,8 +44,12 @@ export function registerHttpGuards(app: FastifyInstance, options: { path: string
 }
 
 function queryText(request: FastifyRequest): string | undefined {
-  const body = request.body as { query?: unknown } | undefined;
-  if (body && typeof body.query === 'string') return body.query;
+  // A batched request carries several operations; the longest one decides.
+  const operations: unknown[] = Array.isArray(request.body) ? request.body : [request.body];
+  const texts = operations
+    .map((operation) => (operation as { query?: unknown } | undefined)?.query)
+    .filter((query): query is string => typeof query === 'string');
+  if (texts.length > 0) return texts.reduce((longest, text) => (text.length > longest.length ? text : longest));
   const query = request.query as { query?: unknown } | undefined;
   return query && typeof query.query === 'string' ? query.query : undefined;
 }

@@ -131,3 +131,38 @@ describe('HTTP surface', () => {
     expect(String(unsafe.headers['x-request-id'])).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
+
+describe('batched requests when turned on', () => {
+  const batchedStack = useStack({ environment: { GATEWAY_BATCHED_REQUESTS: 'true' } });
+
+  async function postBatch(operations: Array<{ query: string }>) {
+    const response = await request(batchedStack().graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(operations),
+    });
+    return { status: response.statusCode, body: (await response.body.json()) as Array<{ data?: unknown; errors?: Array<{ extensions: { code: string } }> }> };
+  }
+
+  it('answers each operation', async () => {
+    const { status, body } = await postBatch([{ query: '{ ping }' }, { query: '{ products(first: 1) { totalCount } }' }]);
+    expect(status).toBe(200);
+    expect(body).toHaveLength(2);
+    expect(body[0]!.data).toEqual({ ping: true });
+    expect(body[1]!.errors).toBeUndefined();
+  });
+
+  it('limits each operation', async () => {
+    const aliases = Array.from({ length: 500 }, (_value, index) => `a${index}: ping`).join(' ');
+    const { body } = await postBatch([{ query: '{ ping }' }, { query: `{ ${aliases} }` }]);
+    expect(body[0]!.data).toEqual({ ping: true });
+    expect(body[1]!.errors![0]!.extensions.code).toBe('QUERY_TOO_COMPLEX');
+    expect(batchedStack().emulator.requests()).toHaveLength(0);
+  });
+
+  it('limits the length of every operation', async () => {
+    const { status, body } = await postBatch([{ query: '{ ping }' }, { query: `{ ping ${' '.repeat(200_000)} }` }]);
+    expect(status).toBe(400);
+    expect(JSON.stringify(body)).toContain('QUERY_TOO_COMPLEX');
+  });
+});
