@@ -12,6 +12,9 @@ const PUBLIC_EXTENSIONS = ['code', 'kiboCorrelationId', 'kiboErrorCode', 'retryA
 
 const MASKED_MESSAGE = 'Internal server error.';
 
+/** graphql-js 16's message when a document passes `maxTokens` (its wording has "more that"). */
+const TOKEN_LIMIT_MESSAGE = /^Syntax Error: Document contains more th(?:an|at) (\d+) tokens/;
+
 /** Codes of requests turned away for a missing or wrong token, which operators want to see in the log. */
 const ACCESS_CODES = new Set<string>([ErrorCode.UNAUTHENTICATED, ErrorCode.FORBIDDEN]);
 
@@ -37,6 +40,12 @@ export function formatGatewayError(formatted: GraphQLFormattedError, error: unkn
     const extensions: Record<string, unknown> = {};
     for (const key of PUBLIC_EXTENSIONS) {
       if (source?.[key] !== undefined) extensions[key] = source[key];
+    }
+    const tokens = TOKEN_LIMIT_MESSAGE.exec(formatted.message)?.[1];
+    if (tokens !== undefined && code === ErrorCode.GRAPHQL_PARSE_FAILED) {
+      // graphql-js reports its token limit as a syntax error; to clients it is one of the gateway's query limits.
+      const message = `The query has more than ${tokens} tokens, the limit of GATEWAY_MAX_TOKENS.`;
+      return { message, extensions: { code: ErrorCode.QUERY_TOO_COMPLEX } };
     }
     return { message: withoutVariableValue(formatted.message), locations: formatted.locations, path: formatted.path, extensions };
   } catch {

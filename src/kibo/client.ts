@@ -152,7 +152,7 @@ export class KiboClient {
   ): Promise<T> {
     const requestId = forwardableRequestId(options.requestId);
     const route = request.path.route;
-    const log = this.logger.child({ requestId, credentialId: credential.id, method: request.method, route });
+    const log = this.logger.child({ reqId: requestId, credentialId: credential.id, method: request.method, route });
     return runLogged(log, this.callTimeoutMs, options, async (deadline) => {
       const context = await this.tenants.resolve(credential, deadline.signal);
       const headers: Record<string, string> = { accept: 'application/json', ...contextHeaders(context) };

@@ -95,7 +95,7 @@ export function kiboErrorFromResponse(response: UpstreamResponse, now: number = 
   }
   if (status === 429) {
     const wait = details.retryAfterSeconds;
-    const advice = wait === undefined ? 'retry later' : `retry after ${wait} seconds`;
+    const advice = wait === undefined ? 'retry later' : `retry after ${wait} ${wait === 1 ? 'second' : 'seconds'}`;
     return new KiboError(ErrorCode.KIBO_RATE_LIMITED, `Kibo's rate limit was reached; ${advice}.`, details);
   }
   if (status >= 500) {

@@ -73,9 +73,9 @@ describe('request deadline', () => {
     const requestId = String(response.headers['x-request-id']);
     await waitFor(() => stack.emulator.requests().some((entry) => entry.aborted), 'the emulator to see the abort');
 
-    const lines = logLines().filter((line) => line.requestId === requestId && line.msg === 'Kibo call failed');
+    const lines = logLines().filter((line) => line.reqId === requestId && line.msg === 'Kibo call failed');
     expect(lines.some((line) => line.code === 'KIBO_TIMEOUT')).toBe(true);
-    expect(logLines().some((line) => line.requestId === requestId && line.aborted === true)).toBe(false);
+    expect(logLines().some((line) => line.reqId === requestId && line.aborted === true)).toBe(false);
   });
 
   it('fails at once on a Retry-After past the deadline', async () => {

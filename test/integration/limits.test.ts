@@ -62,6 +62,14 @@ describe('query limits', () => {
     expect(upstreamCalls()).toBe(0);
   });
 
+  it('rejects a query over the token limit', async () => {
+    const response = await stack.graphql(`{ orders(first: 1) { nodes { ${'id '.repeat(10_500)} } } }`);
+    expect(response.status).toBe(400);
+    expect(errorCodes(response)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(response.errors![0]!.message).toMatch(/more than 10000 tokens/);
+    expect(upstreamCalls()).toBe(0);
+  });
+
   it('rejects a body over the size limit', async () => {
     const response = await stack.graphql(`{ ping } # ${'x'.repeat(2 * 1024 * 1024)}`);
     expect(response.status).toBe(413);
