@@ -34,7 +34,7 @@ afterAll(async () => {
   await stack.close();
 });
 
-type LogLine = { level: number; msg: string; code?: string; aborted?: boolean; requestId?: string };
+type LogLine = { level: number; msg: string; code?: string; aborted?: boolean; reqId?: string };
 
 function logLines(): LogLine[] {
   return stack.logLines.map((line) => JSON.parse(line) as LogLine);
