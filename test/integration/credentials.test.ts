@@ -222,6 +222,41 @@ describe('validation', () => {
   });
 });
 
+describe('concurrency', () => {
+  it('keeps every acknowledged change of 200 concurrent mutations', async () => {
+    const names = Array.from({ length: 100 }, (_value, index) => `Concurrent ${index}`);
+    const created = await Promise.all(
+      names.map((name) =>
+        stack.graphql<{ createKiboCredential: { credential: Credential } }>(CREATE, { input: credentialInput({ name }) }, ADMIN),
+      ),
+    );
+    expect(created.every((response) => response.errors === undefined)).toBe(true);
+    const ids = created.map((response) => response.data!.createKiboCredential.credential.id);
+
+    const updated = await Promise.all(
+      ids.map((id, index) =>
+        stack.graphql(
+          'mutation($id: ID!, $description: String) { updateKiboCredential(id: $id, input: { description: $description }) { credential { id } } }',
+          { id, description: `updated ${index}` },
+          ADMIN,
+        ),
+      ),
+    );
+    expect(updated.every((response) => response.errors === undefined)).toBe(true);
+
+    const listed = await stack.graphql<{ kiboCredentials: Array<Credential & { description: string | null }> }>(
+      '{ kiboCredentials { id name description } }',
+      undefined,
+      ADMIN,
+    );
+    const byId = new Map(listed.data!.kiboCredentials.map((credential) => [credential.id, credential]));
+    ids.forEach((id, index) => {
+      expect(byId.get(id)?.name).toBe(names[index]);
+      expect(byId.get(id)?.description).toBe(`updated ${index}`);
+    });
+  });
+});
+
 describe('storage', () => {
   it('encrypts secrets at rest and keeps credentials across restarts', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'gateway-restart-'));
