@@ -111,7 +111,8 @@ export class ConfigError extends Error {
   }
 }
 
-const DEFAULT_AUTH_HOST = 'https://home.mozu.com';
+/** Token host used when none is configured: Kibo's production home host. */
+export const DEFAULT_AUTH_HOST = 'https://home.mozu.com';
 
 const TRUE_WORDS = ['true', '1', 'yes', 'on'];
 const FALSE_WORDS = ['false', '0', 'no', 'off'];

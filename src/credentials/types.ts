@@ -4,8 +4,7 @@ import type { KiboCredential } from '../kibo/types.js';
 /** Id and name of the read-only credential built from the `KIBO_*` variables. */
 export const ENVIRONMENT_CREDENTIAL_ID = 'environment';
 
-/** Token host used when a credential does not name one: Kibo's production home host. */
-export const DEFAULT_AUTH_HOST = 'https://home.mozu.com';
+export { DEFAULT_AUTH_HOST } from '../config.js';
 
 /**
  * Result of the last check of a credential against Kibo. Any change to the secret or to the Kibo settings

@@ -1,11 +1,12 @@
 import { BadUserInputError } from '../errors.js';
+import { MAX_PAGE_SIZE } from '../kibo/path.js';
 import type { KiboPage } from '../kibo/types.js';
 
-/** Kibo's documented maximum `pageSize`, and so the largest `first` a connection accepts. */
-export const MAX_PAGE_SIZE = 200;
+// Kibo's documented maximum `pageSize` is also the largest `first` a connection accepts.
+export { MAX_PAGE_SIZE };
 export const DEFAULT_PAGE_SIZE = 20;
 
-/** Where a connection page starts in Kibo's terms. */
+/** Start and size of a connection page in Kibo's terms. */
 export interface PageRequest {
   startIndex: number;
   pageSize: number;
