@@ -83,7 +83,7 @@ export interface KiboErrorDetails {
 
 /**
  * A failed call to Kibo. The message is written by the gateway and never contains Kibo's response body, URL,
- * headers or token; the raw cause stays on `cause` for logs only.
+ * headers or token. The raw cause stays on `cause`, for logs only.
  */
 export class KiboError extends GatewayError {
   readonly status: number | undefined;

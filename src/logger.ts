@@ -30,7 +30,7 @@ export const REDACTED_PATHS = [
 
 export interface LoggerOptions {
   level: string;
-  /** Where log lines go; standard output when absent. Tests pass a stream to inspect every line. */
+  /** Destination of log lines; standard output when absent. Tests pass a stream to inspect every line. */
   destination?: DestinationStream;
 }
 

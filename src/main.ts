@@ -33,7 +33,7 @@ async function main(): Promise<void> {
 
 /**
  * Prints the message of a configuration or credential-store error without a stack trace and exits, because
- * the message already says what to fix. Other errors are bugs and keep their stack.
+ * the message already names the fix. Other errors are bugs and keep their stack.
  */
 function exitOnKnownStartError(error: unknown): void {
   if (error instanceof ConfigError || error instanceof CredentialStorageError) {

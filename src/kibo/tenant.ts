@@ -30,8 +30,8 @@ interface CachedTenant {
 }
 
 /**
- * Resolves a credential's API host and catalog ids: from the credential when it names an API host, else from
- * Kibo's tenant record, which is cached and looked up at most once at a time per credential.
+ * Resolves a credential's API host and catalog ids. They come from the credential when it names an API host, else
+ * from Kibo's tenant record, which is cached and looked up at most once at a time per credential.
  */
 export class TenantResolver {
   private readonly cache = new Map<string, CachedTenant>();

@@ -59,7 +59,7 @@ export class TokenProvider {
 
     const flight = this.refresh(credential, key);
     // Inside the refresh margin the old token still works: callers keep using it while one request renews it,
-    // so nobody waits for the renewal. A failed renewal is logged by the request and tried again by the next
+    // so no caller waits for the renewal. A failed renewal is logged by the request and tried again by the next
     // caller; only a token this close to expiry makes callers wait.
     if (cached !== undefined && now < cached.expiresAt - STILL_USABLE_MS) {
       flight.catch(() => undefined);

@@ -23,7 +23,7 @@ const SHARED_PAGE_SIZE = 200;
 
 /**
  * Loads pages of orders per customer. First pages with the same sort share one list call filtered on all the
- * customers; that answer is split per customer only when it holds every matching order (its `totalCount` fits
+ * customers. That response is split per customer only when it contains every matching order (its `totalCount` fits
  * in the page), because only then are the per-customer counts exact. Otherwise, and for later pages, each
  * customer gets its own call.
  */

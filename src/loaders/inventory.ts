@@ -42,11 +42,11 @@ export function createInventoryLoader(
               productCodes: group.map((key) => key.productCode),
               locationCodes: locationCodes ? [...locationCodes] : undefined,
             });
-            const wanted = locationCodes ? new Set(locationCodes) : undefined;
+            const requestedLocations = locationCodes ? new Set(locationCodes) : undefined;
             const rowsByProduct = new Map<string, KiboInventoryRow[]>();
             for (const row of rows) {
               const productCode = row[itemKey];
-              if (!productCode || (wanted && !wanted.has(row.locationCode ?? ''))) continue;
+              if (!productCode || (requestedLocations && !requestedLocations.has(row.locationCode ?? ''))) continue;
               const productRows = rowsByProduct.get(productCode) ?? [];
               productRows.push(row);
               rowsByProduct.set(productCode, productRows);

@@ -67,7 +67,7 @@ export const orderResolvers: Resolvers = {
 /**
  * Starts the stock lookup of a line's product together with the product lookup when the query selects
  * `product { inventory }`. The stock needs only the product code, which the line already has, so both share one
- * round trip instead of following each other. The loader caches the answer for `Product.inventory`, and a
+ * round trip instead of following each other. The loader caches the result for `Product.inventory`, and a
  * failure surfaces there, so this call ignores its own result. Without batching the loader caches nothing, so
  * the caller skips it.
  */

@@ -265,7 +265,7 @@ function compareOne(recordValue: unknown, operator: FilterOperator, value: Filte
 }
 
 /**
- * Values of an `in` list, or of an `or` of `eq` terms on one field, as sets: batched lookups send such filters
+ * Values of an `in` list, or of an `or` of `eq` terms on one field, as sets. Batched lookups send such filters
  * with up to 200 values, and comparing every record with every value made the emulator slower than the latency
  * it is meant to simulate. Membership gives the same answers as {@link isEqual}.
  */

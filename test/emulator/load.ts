@@ -43,9 +43,9 @@ function rejectDuplicates(file: string, kind: string, keys: readonly unknown[]):
 
 /**
  * Reads a JSON file of Kibo REST records, `{"products": [...], "customers": [...], "orders": [...], "carts": [...],
- * "inventory": [...]}`, for the demo tenant. Missing arrays are empty. Throws an error that names the file and the
- * offending key when the file is not JSON, has an unknown top-level key, a record lacks its key field (or has it
- * with the wrong type), or two records of one kind share a key.
+ * "inventory": [...]}`, for the demo tenant. Missing arrays are empty. The error thrown for a bad file names the
+ * file and the offending key. A file is bad when it is not JSON or has an unknown top-level key, when a record
+ * lacks its key field or has it with the wrong type, or when two records of one kind share a key.
  */
 export async function loadTenantData(file: string): Promise<TenantData> {
   const text = await readFile(file, 'utf8');
